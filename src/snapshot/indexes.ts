@@ -1,0 +1,507 @@
+/**
+ * The graph algorithms behind the snapshot's lazily built indexes:
+ * retainers, ownership-adjusted shallow sizes, distances from the roots,
+ * dominators and retained sizes. All are iterative and work on typed arrays
+ * indexed by node ordinal; none allocates an object per node or edge.
+ *
+ * The rules follow Chrome DevTools' heap snapshot worker so that numbers match
+ * the Memory panel:
+ * - weak edges never retain and are never followed for distances;
+ * - `shortcut` edges retain only when they leave the synthetic root (there they
+ *   mark the user's global objects);
+ * - a WeakMap value is retained through its key, not through the table
+ *   (V8 records both edges; the table's is skipped for dominators);
+ * - edges from objects the page does not own into objects it does own
+ *   (for example from the debugger's handles) do not retain;
+ * - nodes that are unreachable, or reachable only through weak edges, are
+ *   attached to the root.
+ */
+import type { HeapSnapshot } from './model.js';
+
+/** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
+export interface RetainerIndex {
+  first: Uint32Array;
+  /** Edge index of each retaining edge. */
+  edges: Uint32Array;
+  /** Source node ordinal of each retaining edge (parallel to `edges`). */
+  nodes: Uint32Array;
+}
+
+export function buildRetainers(s: HeapSnapshot): RetainerIndex {
+  const n = s.nodeCount;
+  const m = s.edgeCount;
+  const edgeTo = s.edgeTo;
+  const firstEdge = s.firstEdge;
+  const first = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) first[edgeTo[e]! + 1]!++;
+  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+  const fill = first.slice(0, n);
+  const edges = new Uint32Array(m);
+  const nodes = new Uint32Array(m);
+  for (let from = 0; from < n; from++) {
+    const end = firstEdge[from + 1]!;
+    for (let e = firstEdge[from]!; e < end; e++) {
+      const slot = fill[edgeTo[e]!]!++;
+      edges[slot] = e;
+      nodes[slot] = from;
+    }
+  }
+  return { first, edges, nodes };
+}
+
+/**
+ * DevTools' shallow sizes: when the snapshot has user roots, the self size of
+ * internal arrays and hidden objects owned by exactly one other object (through
+ * non-weak edges) is moved into that owner, so that an `Array` shows the size
+ * of its backing store. Retained sizes are unaffected (the owner dominates what
+ * it owns). Snapshots taken with `exposeInternals` are left as V8 wrote them.
+ */
+export function buildShallowSizes(s: HeapSnapshot): Float64Array {
+  const n = s.nodeCount;
+  const sizes = new Float64Array(n);
+  const self = s.nodeSelfSize;
+  for (let i = 0; i < n; i++) sizes[i] = self[i]!;
+  if (!s.hasUserRoots()) return sizes;
+  const UNVISITED = 0xffffffff;
+  const MULTIPLE = 0xfffffffe;
+  const owners = new Uint32Array(n);
+  const worklist = new Uint32Array(2 * n + 1);
+  let top = 0;
+  const { nodeType, edgeTo, edgeType, firstEdge } = s;
+  const tHidden = s.types.hidden;
+  const tArray = s.types.array;
+  const tNative = s.types.native;
+  const externalStringData = s.strings.indexOf('system / ExternalStringData');
+  const nodeName = s.nodeName;
+  for (let i = 0; i < n; i++) {
+    const t = nodeType[i];
+    if (t === tHidden || t === tArray || (t === tNative && nodeName[i] === externalStringData)) {
+      owners[i] = UNVISITED;
+    } else {
+      owners[i] = i;
+      worklist[top++] = i;
+    }
+  }
+  const weak = s.edgeTypes.weak;
+  while (top > 0) {
+    const id = worklist[--top]!;
+    const owner = owners[id]!;
+    const end = firstEdge[id + 1]!;
+    for (let e = firstEdge[id]!; e < end; e++) {
+      if (edgeType[e] === weak) continue;
+      const target = edgeTo[e]!;
+      const current = owners[target]!;
+      if (current === UNVISITED) {
+        owners[target] = owner;
+        worklist[top++] = target;
+      } else if (current !== target && current !== owner && current !== MULTIPLE) {
+        owners[target] = MULTIPLE;
+        worklist[top++] = target;
+      }
+    }
+  }
+  const tSynthetic = s.types.synthetic;
+  const root = s.rootOrdinal;
+  for (let i = 0; i < n; i++) {
+    const owner = owners[i]!;
+    if (owner === UNVISITED || owner === MULTIPLE || owner === i) continue;
+    if (owner === root || nodeType[owner] === tSynthetic) continue;
+    sizes[owner]! += sizes[i]!;
+    sizes[i] = 0;
+  }
+  return sizes;
+}
+
+/** Shared state for recognising WeakMap ephemeron edges by their name. */
+export class WeakMapEdgeNames {
+  private readonly status: Uint8Array; // 0 unknown, 1 not an ephemeron edge, 2 ephemeron edge
+  private readonly table = new Map<number, number>();
+  private readonly pair = new Map<number, string>();
+  private static readonly pattern =
+    /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/s;
+
+  constructor(private readonly s: HeapSnapshot) {
+    this.status = new Uint8Array(s.strings.count);
+  }
+
+  private check(nameIndex: number): boolean {
+    const st = this.status[nameIndex];
+    if (st === 1) return false;
+    if (st === 2) return true;
+    const name = this.s.strings.get(nameIndex);
+    const m = name.includes('pair in WeakMap') ? WeakMapEdgeNames.pattern.exec(name) : null;
+    if (!m) {
+      this.status[nameIndex] = 1;
+      return false;
+    }
+    this.status[nameIndex] = 2;
+    this.table.set(nameIndex, Number(m[2]));
+    this.pair.set(nameIndex, m[1]!);
+    return true;
+  }
+
+  /** The WeakMap table id when the edge name describes a WeakMap entry, else -1. */
+  tableId(nameIndex: number): number {
+    return this.check(nameIndex) ? this.table.get(nameIndex)! : -1;
+  }
+
+  /** The part of the name shared by the two edges of one entry, or undefined. */
+  pairKey(nameIndex: number): string | undefined {
+    return this.check(nameIndex) ? this.pair.get(nameIndex) : undefined;
+  }
+}
+
+/** Marks nodes reachable from the user roots (global objects) through non-weak edges. */
+export function buildPageOwned(s: HeapSnapshot): Uint8Array {
+  const n = s.nodeCount;
+  const flags = new Uint8Array(n);
+  const stack = new Uint32Array(n);
+  let top = 0;
+  const { edgeTo, edgeType, firstEdge } = s;
+  const root = s.rootOrdinal;
+  const shortcut = s.edgeTypes.shortcut;
+  const element = s.edgeTypes.element;
+  const weak = s.edgeTypes.weak;
+  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
+    const t = edgeType[e];
+    const to = edgeTo[e]!;
+    if (t === element) {
+      if (!s.isDocumentDomTreesRoot(to)) continue;
+    } else if (t !== shortcut) continue;
+    if (flags[to]) continue;
+    flags[to] = 1;
+    stack[top++] = to;
+  }
+  while (top > 0) {
+    const v = stack[--top]!;
+    const end = firstEdge[v + 1]!;
+    for (let e = firstEdge[v]!; e < end; e++) {
+      const to = edgeTo[e]!;
+      if (flags[to] || edgeType[e] === weak) continue;
+      flags[to] = 1;
+      stack[top++] = to;
+    }
+  }
+  return flags;
+}
+
+/** Value of a distance that was never reached. */
+export const NO_DISTANCE = -5;
+/** Distances of nodes reached only from system roots start here (DevTools' convention). */
+export const BASE_SYSTEM_DISTANCE = 100_000_000;
+
+/**
+ * Breadth-first distances from the roots: first from the user roots (global
+ * objects, at distance 1), then from the synthetic root for what they do not
+ * reach (at BASE_SYSTEM_DISTANCE + depth). Weak edges are never followed.
+ */
+export function buildDistances(s: HeapSnapshot): Int32Array {
+  const n = s.nodeCount;
+  const dist = new Int32Array(n).fill(NO_DISTANCE);
+  const queue = new Uint32Array(n);
+  const { edgeTo, edgeType, edgeName, firstEdge, nodeType, nodeName } = s;
+  const weak = s.edgeTypes.weak;
+  const internal = s.edgeTypes.internal;
+  const element = s.edgeTypes.element;
+  const hiddenEdge = s.edgeTypes.hidden;
+  const tHidden = s.types.hidden;
+  const tArray = s.types.array;
+  const strings = s.strings;
+  const nativeContext = strings.indexOf('system / NativeContext');
+  const sloppyFunctionMap = strings.indexOf('sloppy_function_map');
+  const mapDescriptors = strings.indexOf('(map descriptors)');
+  const weakMaps = s.weakMapEdgeNames();
+  const pending = new Set<string>();
+  const root = s.rootOrdinal;
+
+  let length = 0;
+  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
+    const to = edgeTo[e]!;
+    if (s.isUserRoot(to) && dist[to] === NO_DISTANCE) {
+      dist[to] = 1;
+      queue[length++] = to;
+    }
+  }
+  const bfs = (head: number): void => {
+    while (head < length) {
+      const v = queue[head++]!;
+      const d = dist[v]! + 1;
+      const end = firstEdge[v + 1]!;
+      const t = nodeType[v];
+      for (let e = firstEdge[v]!; e < end; e++) {
+        const et = edgeType[e];
+        if (et === weak) continue;
+        const to = edgeTo[e]!;
+        if (dist[to] !== NO_DISTANCE) continue;
+        const numbered = et === element || et === hiddenEdge;
+        if (t === tHidden) {
+          if (!numbered && edgeName[e] === sloppyFunctionMap && nodeName[v] === nativeContext) continue;
+        } else if (t === tArray && numbered && nodeName[v] === mapDescriptors) {
+          // Descriptor arrays may be shared between maps; skip their descriptor links.
+          const index = edgeName[e]!;
+          if (!(index < 2 || index % 3 !== 1)) continue;
+        }
+        if (et === internal) {
+          // A WeakMap value has two edges (from the table and from the key): take the later one.
+          const key = weakMaps.pairKey(edgeName[e]!);
+          if (key !== undefined && !pending.delete(key)) {
+            pending.add(key);
+            continue;
+          }
+        }
+        dist[to] = d;
+        queue[length++] = to;
+      }
+    }
+  };
+  bfs(0);
+  const userRootsFound = length;
+  dist[root] = userRootsFound > 0 ? BASE_SYSTEM_DISTANCE : 0;
+  const head = length;
+  queue[length++] = root;
+  bfs(head);
+  return dist;
+}
+
+export interface DominatorResult {
+  /** Immediate dominator ordinal of every node (the root dominates itself). */
+  dominators: Uint32Array;
+  /** Retained size of every node. */
+  retained: Float64Array;
+}
+
+/**
+ * Dominators by Lengauer–Tarjan (the simple version with path compression),
+ * iterative throughout, and retained sizes as sums of shallow sizes over the
+ * dominator tree.
+ */
+export function buildDominators(s: HeapSnapshot, shallow: Float64Array): DominatorResult {
+  const n = s.nodeCount;
+  if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0) };
+  const { edgeTo, edgeType, edgeName, firstEdge, nodeId } = s;
+  const weak = s.edgeTypes.weak;
+  const shortcut = s.edgeTypes.shortcut;
+  const internal = s.edgeTypes.internal;
+  const rootOrdinal = s.rootOrdinal;
+  const owned = s.pageOwned();
+  const weakMaps = s.weakMapEdgeNames();
+
+  // Essential edges, one bit each.
+  const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
+  for (let v = 0; v < n; v++) {
+    const end = firstEdge[v + 1]!;
+    const ownedV = owned[v];
+    for (let e = firstEdge[v]!; e < end; e++) {
+      const t = edgeType[e];
+      if (t === weak) continue;
+      const to = edgeTo[e]!;
+      if (to === v) continue;
+      if (t === internal) {
+        const table = weakMaps.tableId(edgeName[e]!);
+        if (table >= 0 && nodeId[v] === table) continue;
+      }
+      if (v !== rootOrdinal) {
+        if (t === shortcut) continue;
+        if (owned[to] && !ownedV) continue;
+      }
+      essential[e >>> 3]! |= 1 << (e & 7);
+    }
+  }
+  const isEssential = (e: number): boolean => (essential[e >>> 3]! & (1 << (e & 7))) !== 0;
+
+  // Vertices are numbered 1..n (ordinal + 1); 0 means "none".
+  const size = n + 1;
+  const parent = new Uint32Array(size);
+  const ancestor = new Uint32Array(size);
+  const vertex = new Uint32Array(size);
+  const label = new Uint32Array(size);
+  const semi = new Uint32Array(size);
+  const dom = new Uint32Array(size);
+  const nextEdge = new Uint32Array(size);
+  let count = 0;
+
+  const dfs = (start: number): void => {
+    nextEdge[start] = firstEdge[start - 1]!;
+    let v = start;
+    while (v !== 0) {
+      if (semi[v] === 0) {
+        semi[v] = ++count;
+        vertex[count] = v;
+        label[v] = v;
+      }
+      let next = parent[v]!;
+      const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
+      for (let e = nextEdge[v]!; e < end; e++) {
+        if (!isEssential(e)) continue;
+        const w = edgeTo[e]! + 1;
+        if (semi[w] === 0) {
+          parent[w] = v;
+          nextEdge[w] = firstEdge[w - 1]!;
+          nextEdge[v] = e + 1;
+          next = w;
+          break;
+        }
+      }
+      if (next === parent[v]) nextEdge[v] = end;
+      v = next;
+    }
+  };
+
+  const r = rootOrdinal + 1;
+  dfs(r);
+  const retainers = s.retainers();
+  const rFirst = retainers.first;
+  const rEdges = retainers.edges;
+  const rNodes = retainers.nodes;
+  if (count < n) {
+    // Nodes held only through weak edges: traverse from each as if from the root.
+    for (let v = 1; v <= n; v++) {
+      if (semi[v] !== 0) continue;
+      let onlyWeak = true;
+      for (let k = rFirst[v - 1]!; k < rFirst[v]!; k++) {
+        if (isEssential(rEdges[k]!)) {
+          onlyWeak = false;
+          break;
+        }
+      }
+      if (onlyWeak) {
+        parent[v] = r;
+        dfs(v);
+      }
+    }
+  }
+  if (count < n) {
+    // Whatever is left (cliques that retain each other) hangs off the root one by one.
+    for (let v = 1; v <= n; v++) {
+      if (semi[v] !== 0) continue;
+      parent[v] = r;
+      semi[v] = ++count;
+      vertex[count] = v;
+      label[v] = v;
+    }
+  }
+
+  const stack = new Uint32Array(size);
+  const evaluate = (v: number): number => {
+    if (ancestor[v] === 0) return v;
+    // Compress the ancestor path of v.
+    let sp = 0;
+    let u = v;
+    while (ancestor[ancestor[u]!] !== 0) {
+      stack[++sp] = u;
+      u = ancestor[u]!;
+    }
+    while (sp > 0) {
+      const w = stack[sp--]!;
+      const a = ancestor[w]!;
+      if (semi[label[a]!]! < semi[label[w]!]!) label[w] = label[a]!;
+      ancestor[w] = ancestor[a]!;
+    }
+    return label[v]!;
+  };
+
+  // Buckets as singly linked lists.
+  const bucketHead = new Uint32Array(size);
+  const bucketNext = new Uint32Array(size);
+  for (let i = count; i >= 2; i--) {
+    const w = vertex[i]!;
+    let orphan = true;
+    for (let k = rFirst[w - 1]!; k < rFirst[w]!; k++) {
+      if (!isEssential(rEdges[k]!)) continue;
+      orphan = false;
+      const u = evaluate(rNodes[k]! + 1);
+      if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+    }
+    if (orphan) semi[w] = semi[r]!;
+    const sv = vertex[semi[w]!]!;
+    bucketNext[w] = bucketHead[sv]!;
+    bucketHead[sv] = w;
+    const p = parent[w]!;
+    ancestor[w] = p;
+    let v = bucketHead[p]!;
+    bucketHead[p] = 0;
+    while (v !== 0) {
+      const next = bucketNext[v]!;
+      const u = evaluate(v);
+      dom[v] = semi[u]! < semi[v]! ? u : p;
+      v = next;
+    }
+  }
+  dom[0] = r;
+  dom[r] = r;
+  for (let i = 2; i <= count; i++) {
+    const w = vertex[i]!;
+    if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
+  }
+
+  const dominators = new Uint32Array(n);
+  const retained = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    dominators[v] = dom[v + 1]! - 1;
+    retained[v] = shallow[v]!;
+  }
+  for (let i = count; i > 1; i--) {
+    const v = vertex[i]! - 1;
+    retained[dominators[v]!]! += retained[v]!;
+  }
+  return { dominators, retained };
+}
+
+/** Children lists of the dominator tree: node i dominates `nodes[first[i] .. first[i+1])`. */
+export interface DominatedIndex {
+  first: Uint32Array;
+  nodes: Uint32Array;
+}
+
+export function buildDominated(s: HeapSnapshot, dominators: Uint32Array): DominatedIndex {
+  const n = s.nodeCount;
+  const root = s.rootOrdinal;
+  const first = new Uint32Array(n + 1);
+  for (let v = 0; v < n; v++) if (v !== root) first[dominators[v]! + 1]!++;
+  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+  const fill = first.slice(0, n);
+  const nodes = new Uint32Array(Math.max(0, n - 1));
+  for (let v = 0; v < n; v++) if (v !== root) nodes[fill[dominators[v]!]!++] = v;
+  return { first, nodes };
+}
+
+/**
+ * Sorted node ids with the matching ordinals, for id → ordinal lookups by
+ * binary search (a radix sort: ids are 32-bit).
+ */
+export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uint32Array } {
+  const n = s.nodeCount;
+  const ids = s.nodeId;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (ids[i]! <= ids[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) {
+    const ordinals = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ordinals[i] = i;
+    return { ids, ordinals };
+  }
+  let keys = Uint32Array.from(ids);
+  let vals = new Uint32Array(n);
+  for (let i = 0; i < n; i++) vals[i] = i;
+  let keys2 = new Uint32Array(n);
+  let vals2 = new Uint32Array(n);
+  const counts = new Uint32Array(65537);
+  for (let shift = 0; shift < 32; shift += 16) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((keys[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let b = 0; b < 65536; b++) counts[b + 1]! += counts[b]!;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const slot = counts[(k >>> shift) & 0xffff]!++;
+      keys2[slot] = k;
+      vals2[slot] = vals[i]!;
+    }
+    [keys, keys2] = [keys2, keys];
+    [vals, vals2] = [vals2, vals];
+  }
+  return { ids: keys, ordinals: vals };
+}

@@ -1,0 +1,128 @@
+/**
+ * Reading snapshots from files, streams and chunk sequences into a {@link HeapSnapshot}.
+ */
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { SnapshotError } from './errors.js';
+import { HeapSnapshot } from './model.js';
+import { SnapshotParser, type ProgressCallback, type SnapshotData } from './parser.js';
+
+export interface ReadOptions {
+  /** Called with parse progress (bytes) and, later, index-building progress. */
+  onProgress?: ProgressCallback | undefined;
+  /** Name to use in error messages for streams and chunks. */
+  source?: string;
+}
+
+/** Something a snapshot can be read from. */
+export type SnapshotInput = string | NodeJS.ReadableStream | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
+const CHUNK = 1024 * 1024;
+
+function fileError(path: string, e: unknown): SnapshotError {
+  const err = e as NodeJS.ErrnoException;
+  const why =
+    err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory, not a heap snapshot file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+  return new SnapshotError(path, `cannot read: ${why}`);
+}
+
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Builds a snapshot from data already parsed. */
+export function snapshotFromData(data: SnapshotData, onProgress?: ProgressCallback): HeapSnapshot {
+  const snap = new HeapSnapshot(data);
+  snap.onProgress = onProgress;
+  return snap;
+}
+
+/** Parses a sequence of chunks (strings or bytes) synchronously. */
+export function parseSnapshotSync(chunks: Iterable<string | Uint8Array>, options: ReadOptions = {}): HeapSnapshot {
+  const parser = new SnapshotParser({ source: options.source ?? '<chunks>', onProgress: options.onProgress });
+  for (const chunk of chunks) parser.write(chunk);
+  return snapshotFromData(parser.end(), options.onProgress);
+}
+
+/** Reads a `.heapsnapshot` (or gzip-compressed `.heapsnapshot.gz`) file synchronously. */
+export function readSnapshotFileSync(path: string, options: ReadOptions = {}): HeapSnapshot {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  if (size > 0 && isGzip(path)) {
+    let bytes: Buffer;
+    try {
+      bytes = gunzipSync(readFileSync(path));
+    } catch (e) {
+      throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
+    }
+    const parser = new SnapshotParser({ source: path, totalBytes: bytes.length, onProgress: options.onProgress });
+    for (let at = 0; at < bytes.length; at += CHUNK) parser.write(bytes.subarray(at, at + CHUNK));
+    return snapshotFromData(parser.end(), options.onProgress);
+  }
+  const parser = new SnapshotParser({ source: path, totalBytes: size, onProgress: options.onProgress });
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      parser.write(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return snapshotFromData(parser.end(), options.onProgress);
+}
+
+/**
+ * Reads a snapshot from a file path (plain or gzip-compressed), a readable
+ * stream, or an (async) iterable of chunks.
+ */
+export async function readSnapshot(input: SnapshotInput, options: ReadOptions = {}): Promise<HeapSnapshot> {
+  if (typeof input === 'string') return readSnapshotFile(input, options);
+  const parser = new SnapshotParser({ source: options.source ?? '<stream>', onProgress: options.onProgress });
+  for await (const chunk of input as AsyncIterable<string | Uint8Array>) parser.write(chunk);
+  return snapshotFromData(parser.end(), options.onProgress);
+}
+
+async function readSnapshotFile(path: string, options: ReadOptions): Promise<HeapSnapshot> {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  const gz = size > 0 && isGzip(path);
+  const file = createReadStream(path, { highWaterMark: CHUNK });
+  const parser = new SnapshotParser({ source: path, totalBytes: gz ? undefined : size, onProgress: options.onProgress });
+  let stream: AsyncIterable<Buffer> = file;
+  if (gz) {
+    const gunzip = createGunzip({ chunkSize: CHUNK });
+    file.on('error', (e) => gunzip.destroy(e));
+    stream = file.pipe(gunzip);
+  }
+  try {
+    for await (const chunk of stream) parser.write(chunk);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    if (gz) throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
+    throw fileError(path, e);
+  } finally {
+    file.destroy();
+  }
+  return snapshotFromData(parser.end(), options.onProgress);
+}

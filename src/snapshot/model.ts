@@ -1,0 +1,550 @@
+/**
+ * The heap snapshot model: nodes and edges as one typed array per field, the
+ * string pool, and indexes built lazily on first use (retainers, id lookup,
+ * class names, distances, dominators, retained sizes).
+ */
+import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
+import type { StringPool } from './strings.js';
+import {
+  BASE_SYSTEM_DISTANCE,
+  NO_DISTANCE,
+  WeakMapEdgeNames,
+  buildDistances,
+  buildDominated,
+  buildDominators,
+  buildIdIndex,
+  buildPageOwned,
+  buildRetainers,
+  buildShallowSizes,
+  type DominatedIndex,
+  type RetainerIndex,
+} from './indexes.js';
+import { HeapEdge, HeapNode } from './views.js';
+
+/** Indexes of V8's node types in this snapshot's `meta` (-1 when the snapshot has no such type). */
+export interface NodeTypeIndexes {
+  hidden: number;
+  array: number;
+  string: number;
+  object: number;
+  code: number;
+  closure: number;
+  regexp: number;
+  number: number;
+  native: number;
+  synthetic: number;
+  consString: number;
+  slicedString: number;
+  symbol: number;
+  bigint: number;
+  objectShape: number;
+}
+
+/** Indexes of V8's edge types in this snapshot's `meta` (-1 when absent). */
+export interface EdgeTypeIndexes {
+  context: number;
+  element: number;
+  property: number;
+  internal: number;
+  hidden: number;
+  shortcut: number;
+  weak: number;
+}
+
+/** Where a node's constructor (or function) is defined. Line and column are 0-based, as V8 records them. */
+export interface SourceLocation {
+  scriptId: number;
+  line: number;
+  column: number;
+}
+
+export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
+
+/**
+ * One V8 heap snapshot.
+ *
+ * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
+ * `nodeName`, `nodeId`, `nodeSelfSize`, `firstEdge`) and by edge index
+ * (`edgeType`, `edgeName`, `edgeTo`). {@link node} and {@link nodeById} give
+ * readable views of single nodes.
+ */
+export class HeapSnapshot {
+  readonly source: string;
+  readonly header: SnapshotHeader;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly nodeFieldCount: number;
+  readonly nodeTypeNames: readonly string[];
+  readonly edgeTypeNames: readonly string[];
+  readonly nodeType: Uint8Array;
+  readonly nodeName: Uint32Array;
+  readonly nodeId: Uint32Array;
+  /** V8's self size of each node (before DevTools' ownership adjustment, see {@link shallowSizes}). */
+  readonly nodeSelfSize: Uint32Array | Float64Array;
+  readonly firstEdge: Uint32Array;
+  readonly traceNodeId: Uint32Array | undefined;
+  readonly detachedness: Uint8Array | undefined;
+  readonly edgeType: Uint8Array;
+  readonly edgeName: Uint32Array;
+  readonly edgeTo: Uint32Array;
+  readonly strings: StringPool;
+  readonly rootOrdinal: number;
+  /** Bytes outside the V8 heap reported by the embedder (0 when the snapshot does not say). */
+  readonly extraNativeBytes: number;
+  /** Bytes of snapshot text read. */
+  readonly byteLength: number;
+  readonly types: NodeTypeIndexes;
+  readonly edgeTypes: EdgeTypeIndexes;
+  /** Where long index builds report progress (set by `load`, or by the user). */
+  onProgress: ProgressCallback | undefined;
+  /** Script names by script id, used for qualified class names when known. */
+  readonly scriptNames = new Map<number, string>();
+
+  private readonly locationData: Float64Array;
+  private readonly locationFieldOffsets: { object: number; script: number; line: number; column: number; count: number };
+  private locationIndex: { ordinals: Uint32Array; rows: Uint32Array } | undefined;
+  private retainerIndex: RetainerIndex | undefined;
+  private shallow: Float64Array | undefined;
+  private distanceArray: Int32Array | undefined;
+  private dominatorArray: Uint32Array | undefined;
+  private retainedArray: Float64Array | undefined;
+  private dominatedIndex: DominatedIndex | undefined;
+  private idIndex: { ids: Uint32Array; ordinals: Uint32Array } | undefined;
+  private classArray: Uint32Array | undefined;
+  private qualifiedClassArray: Uint32Array | undefined;
+  private pageOwnedFlags: Uint8Array | undefined;
+  private weakMapNames: WeakMapEdgeNames | undefined;
+
+  constructor(data: SnapshotData) {
+    this.source = data.source;
+    this.header = data.header;
+    this.nodeCount = data.nodeCount;
+    this.edgeCount = data.edgeCount;
+    this.nodeFieldCount = data.nodeFieldCount;
+    this.nodeTypeNames = data.nodeTypeNames;
+    this.edgeTypeNames = data.edgeTypeNames;
+    this.nodeType = data.nodeType;
+    this.nodeName = data.nodeName;
+    this.nodeId = data.nodeId;
+    this.nodeSelfSize = data.nodeSelfSize;
+    this.firstEdge = data.firstEdge;
+    this.traceNodeId = data.traceNodeId;
+    this.detachedness = data.detachedness;
+    this.edgeType = data.edgeType;
+    this.edgeName = data.edgeName;
+    this.edgeTo = data.edgeTo;
+    this.strings = data.strings;
+    this.byteLength = data.byteLength;
+    this.rootOrdinal = (data.header.root_index ?? 0) / data.nodeFieldCount;
+    this.extraNativeBytes = Number(data.header.extra_native_bytes ?? 0) || 0;
+    const nt = (name: string): number => data.nodeTypeNames.indexOf(name);
+    this.types = {
+      hidden: nt('hidden'),
+      array: nt('array'),
+      string: nt('string'),
+      object: nt('object'),
+      code: nt('code'),
+      closure: nt('closure'),
+      regexp: nt('regexp'),
+      number: nt('number'),
+      native: nt('native'),
+      synthetic: nt('synthetic'),
+      consString: nt('concatenated string'),
+      slicedString: nt('sliced string'),
+      symbol: nt('symbol'),
+      bigint: nt('bigint'),
+      objectShape: nt('object shape'),
+    };
+    const et = (name: string): number => data.edgeTypeNames.indexOf(name);
+    this.edgeTypes = {
+      context: et('context'),
+      element: et('element'),
+      property: et('property'),
+      internal: et('internal'),
+      hidden: et('hidden'),
+      shortcut: et('shortcut'),
+      weak: et('weak'),
+    };
+    this.locationData = data.locations;
+    const lf = data.locationFields;
+    this.locationFieldOffsets = {
+      object: lf.indexOf('object_index'),
+      script: lf.indexOf('script_id'),
+      line: lf.indexOf('line'),
+      column: lf.indexOf('column'),
+      count: lf.length,
+    };
+  }
+
+  private progress(phase: string, done: number, total: number): void {
+    this.onProgress?.({ phase, done, total });
+  }
+
+  // ---- Views -------------------------------------------------------------
+
+  /** The root node (V8's synthetic root). */
+  get root(): HeapNode {
+    return new HeapNode(this, this.rootOrdinal);
+  }
+
+  /** A view of the node with this ordinal (its position in the snapshot). */
+  node(ordinal: number): HeapNode {
+    if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.nodeCount) {
+      throw new RangeError(`node ordinal ${ordinal} is out of range (0..${this.nodeCount - 1})`);
+    }
+    return new HeapNode(this, ordinal);
+  }
+
+  /** A view of the node with this snapshot id, or undefined when there is none. */
+  nodeById(id: number): HeapNode | undefined {
+    const ordinal = this.ordinalOf(id);
+    return ordinal < 0 ? undefined : new HeapNode(this, ordinal);
+  }
+
+  /** A view of edge `index`. */
+  edge(index: number): HeapEdge {
+    if (!Number.isInteger(index) || index < 0 || index >= this.edgeCount) {
+      throw new RangeError(`edge index ${index} is out of range (0..${this.edgeCount - 1})`);
+    }
+    return new HeapEdge(this, index, this.edgeFrom(index));
+  }
+
+  /** Iterates over all nodes as views. Prefer the typed arrays for bulk work. */
+  *nodes(): IterableIterator<HeapNode> {
+    for (let i = 0; i < this.nodeCount; i++) yield new HeapNode(this, i);
+  }
+
+  // ---- Per-node facts ----------------------------------------------------
+
+  /** V8's type name of node `ordinal` ("object", "closure", "string", …). */
+  nodeTypeName(ordinal: number): string {
+    return this.nodeTypeNames[this.nodeType[ordinal]!]!;
+  }
+
+  /** The raw name of node `ordinal` (constructor name, function name, string value, …). */
+  nodeNameOf(ordinal: number): string {
+    return this.strings.get(this.nodeName[ordinal]!);
+  }
+
+  /** V8's type name of edge `index` ("property", "element", "context", …). */
+  edgeTypeName(index: number): string {
+    return this.edgeTypeNames[this.edgeType[index]!]!;
+  }
+
+  /** Whether edge `index` is named by a number (elements and hidden edges) rather than a string. */
+  edgeHasIndex(index: number): boolean {
+    const t = this.edgeType[index];
+    return t === this.edgeTypes.element || t === this.edgeTypes.hidden;
+  }
+
+  /** The name of edge `index`: a property or variable name, or the element index. */
+  edgeNameOf(index: number): string | number {
+    const v = this.edgeName[index]!;
+    return this.edgeHasIndex(index) ? v : this.strings.get(v);
+  }
+
+  /** The ordinal of the node that edge `index` leaves from (binary search). */
+  edgeFrom(index: number): number {
+    const first = this.firstEdge;
+    let lo = 0;
+    let hi = this.nodeCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (first[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    // Skip nodes without edges that start at the same index.
+    while (lo < this.nodeCount - 1 && first[lo + 1]! <= index) lo++;
+    return lo;
+  }
+
+  /** Ordinal of the node with snapshot id `id`, or -1. */
+  ordinalOf(id: number): number {
+    if (!this.idIndex) this.idIndex = buildIdIndex(this);
+    const ids = this.idIndex.ids;
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid]!;
+      if (v === id) return this.idIndex.ordinals[mid]!;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Whether the snapshot has a node with this id. */
+  hasId(id: number): boolean {
+    return this.ordinalOf(id) >= 0;
+  }
+
+  /** Where the constructor of node `ordinal` (or the function, for closures) is defined, if recorded. */
+  location(ordinal: number): SourceLocation | undefined {
+    const f = this.locationFieldOffsets;
+    if (f.object < 0 || f.count === 0 || this.locationData.length === 0) return undefined;
+    if (!this.locationIndex) {
+      const rows = this.locationData.length / f.count;
+      const order = Array.from({ length: rows }, (_, r) => r);
+      const ord = (r: number): number => this.locationData[r * f.count + f.object]! / this.nodeFieldCount;
+      order.sort((a, b) => ord(a) - ord(b));
+      this.locationIndex = {
+        ordinals: Uint32Array.from(order, ord),
+        rows: Uint32Array.from(order),
+      };
+    }
+    const { ordinals, rows } = this.locationIndex;
+    let lo = 0;
+    let hi = ordinals.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ordinals[mid]!;
+      if (v === ordinal) {
+        const base = rows[mid]! * f.count;
+        return {
+          scriptId: this.locationData[base + f.script]!,
+          line: this.locationData[base + f.line]!,
+          column: this.locationData[base + f.column]!,
+        };
+      }
+      if (v < ordinal) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** DevTools' user roots: the root's non-synthetic children (global objects) and the DOM trees root. */
+  isUserRoot(ordinal: number): boolean {
+    return this.nodeType[ordinal] !== this.types.synthetic || this.isDocumentDomTreesRoot(ordinal);
+  }
+
+  isDocumentDomTreesRoot(ordinal: number): boolean {
+    return this.nodeType[ordinal] === this.types.synthetic && this.strings.equals(this.nodeName[ordinal]!, '(Document DOM trees)');
+  }
+
+  /** False for snapshots taken with `exposeInternals`, which have no user roots. */
+  hasUserRoots(): boolean {
+    const r = this.rootOrdinal;
+    for (let e = this.firstEdge[r]!; e < this.firstEdge[r + 1]!; e++) {
+      if (this.isUserRoot(this.edgeTo[e]!)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a JavaScript programmer can name node `ordinal`: objects, functions,
+   * strings, numbers, symbols, bigints, regexps and V8's own native objects.
+   * V8 internals (hidden objects, code, internal arrays, object shapes,
+   * synthetic roots) and embedder objects (even ids, not stable across
+   * snapshots) are not.
+   */
+  isUserVisible(ordinal: number): boolean {
+    const t = this.nodeType[ordinal];
+    const T = this.types;
+    if (t === T.native) return (this.nodeId[ordinal]! & 1) === 1;
+    return (
+      t === T.object ||
+      t === T.closure ||
+      t === T.string ||
+      t === T.consString ||
+      t === T.slicedString ||
+      t === T.number ||
+      t === T.symbol ||
+      t === T.bigint ||
+      t === T.regexp
+    );
+  }
+
+  // ---- Class names -------------------------------------------------------
+
+  /**
+   * Class name string index of every node, as in DevTools' Summary view: the
+   * constructor name for objects, `Function` for closures, `RegExp`,
+   * `(system)` for hidden objects, `(compiled code)`, and `(type)` for the rest.
+   */
+  classIndexes(): Uint32Array {
+    if (this.classArray) return this.classArray;
+    const n = this.nodeCount;
+    const out = new Uint32Array(n);
+    const T = this.types;
+    const strings = this.strings;
+    const byType = this.nodeTypeNames.map((name) => strings.intern(`(${name})`));
+    if (T.hidden >= 0) byType[T.hidden] = strings.intern('(system)');
+    if (T.code >= 0) byType[T.code] = strings.intern('(compiled code)');
+    if (T.closure >= 0) byType[T.closure] = strings.intern('Function');
+    if (T.regexp >= 0) byType[T.regexp] = strings.intern('RegExp');
+    const nodeType = this.nodeType;
+    const nodeName = this.nodeName;
+    const elementNames = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const t = nodeType[i]!;
+      if (t === T.object || t === T.native) {
+        const nameIndex = nodeName[i]!;
+        let cls = elementNames.get(nameIndex);
+        if (cls === undefined) {
+          // DOM elements such as '<div id="a">' are grouped as '<div>'.
+          cls = nameIndex;
+          const first = strings.byteLength(nameIndex) > 0 ? strings.prefix(nameIndex, 16) : '';
+          if (first.startsWith('<') || first.startsWith('Detached <')) {
+            const name = strings.get(nameIndex);
+            const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
+            if (space !== -1) cls = strings.intern(name.substring(0, space) + '>');
+            else cls = strings.intern(name);
+          }
+          elementNames.set(nameIndex, cls);
+        }
+        out[i] = cls;
+      } else {
+        out[i] = byType[t]!;
+      }
+    }
+    this.classArray = out;
+    return out;
+  }
+
+  /** The class name of node `ordinal`. */
+  className(ordinal: number): string {
+    return this.strings.get(this.classIndexes()[ordinal]!);
+  }
+
+  /**
+   * Class string index of every node in the qualified form: objects whose
+   * constructor location is recorded become `Name@script:line:column`, so that
+   * two classes with one name are told apart (objgraph's `shortnames: false`).
+   */
+  qualifiedClassIndexes(): Uint32Array {
+    if (this.qualifiedClassArray) return this.qualifiedClassArray;
+    const classes = this.classIndexes();
+    const out = Uint32Array.from(classes);
+    const f = this.locationFieldOffsets;
+    if (f.object >= 0 && f.count > 0) {
+      const rows = this.locationData.length / f.count;
+      const T = this.types;
+      const keys = new Map<string, number>();
+      for (let r = 0; r < rows; r++) {
+        const base = r * f.count;
+        const ordinal = this.locationData[base + f.object]! / this.nodeFieldCount;
+        if (!(ordinal < this.nodeCount) || this.nodeType[ordinal] !== T.object) continue;
+        const key = `${classes[ordinal]}@${this.locationData[base + f.script]},${this.locationData[base + f.line]},${this.locationData[base + f.column]}`;
+        let idx = keys.get(key);
+        if (idx === undefined) {
+          idx = this.strings.intern(
+            this.formatQualified(
+              this.strings.get(classes[ordinal]!),
+              this.locationData[base + f.script]!,
+              this.locationData[base + f.line]!,
+              this.locationData[base + f.column]!,
+            ),
+          );
+          keys.set(key, idx);
+        }
+        out[ordinal] = idx;
+      }
+    }
+    this.qualifiedClassArray = out;
+    return out;
+  }
+
+  private formatQualified(name: string, scriptId: number, line: number, column: number): string {
+    const script = this.scriptNames.get(scriptId) ?? `script#${scriptId}`;
+    return `${name}@${script}:${line + 1}:${column + 1}`;
+  }
+
+  /** The qualified class name of node `ordinal` (see {@link qualifiedClassIndexes}). */
+  qualifiedClassName(ordinal: number): string {
+    return this.strings.get(this.qualifiedClassIndexes()[ordinal]!);
+  }
+
+  // ---- Graph indexes -----------------------------------------------------
+
+  /** The retainers index (incoming edges of every node), built on first use. */
+  retainers(): RetainerIndex {
+    if (!this.retainerIndex) {
+      this.progress('retainers', 0, this.edgeCount);
+      this.retainerIndex = buildRetainers(this);
+      this.progress('retainers', this.edgeCount, this.edgeCount);
+    }
+    return this.retainerIndex;
+  }
+
+  /** Self sizes as DevTools shows them (see `buildShallowSizes`). */
+  shallowSizes(): Float64Array {
+    if (!this.shallow) {
+      this.progress('shallow sizes', 0, this.nodeCount);
+      this.shallow = buildShallowSizes(this);
+      this.progress('shallow sizes', this.nodeCount, this.nodeCount);
+    }
+    return this.shallow;
+  }
+
+  /** @internal Nodes the page (the global objects) owns; used by the dominator rules. */
+  pageOwned(): Uint8Array {
+    if (!this.pageOwnedFlags) this.pageOwnedFlags = buildPageOwned(this);
+    return this.pageOwnedFlags;
+  }
+
+  /** @internal Recognises the names V8 gives WeakMap entry edges. */
+  weakMapEdgeNames(): WeakMapEdgeNames {
+    if (!this.weakMapNames) this.weakMapNames = new WeakMapEdgeNames(this);
+    return this.weakMapNames;
+  }
+
+  /**
+   * Distance of every node from the roots (breadth-first, never through weak
+   * edges). Nodes reached only from system roots have distances from
+   * {@link BASE_SYSTEM_DISTANCE}; unreachable ones have {@link NO_DISTANCE}.
+   */
+  distances(): Int32Array {
+    if (!this.distanceArray) {
+      this.progress('distances', 0, this.nodeCount);
+      this.distanceArray = buildDistances(this);
+      this.progress('distances', this.nodeCount, this.nodeCount);
+    }
+    return this.distanceArray;
+  }
+
+  private buildDominatorIndexes(): void {
+    const shallow = this.shallowSizes();
+    this.progress('dominators', 0, this.nodeCount);
+    const { dominators, retained } = buildDominators(this, shallow);
+    this.dominatorArray = dominators;
+    this.retainedArray = retained;
+    this.progress('dominators', this.nodeCount, this.nodeCount);
+  }
+
+  /** Immediate dominator ordinal of every node; the root is its own dominator. */
+  dominators(): Uint32Array {
+    if (!this.dominatorArray) this.buildDominatorIndexes();
+    return this.dominatorArray!;
+  }
+
+  /** Retained size of every node: the bytes freed if it were released. */
+  retainedSizes(): Float64Array {
+    if (!this.retainedArray) this.buildDominatorIndexes();
+    return this.retainedArray!;
+  }
+
+  /** The dominator tree's children lists. */
+  dominated(): DominatedIndex {
+    if (!this.dominatedIndex) this.dominatedIndex = buildDominated(this, this.dominators());
+    return this.dominatedIndex;
+  }
+
+  /** Builds every index now (with progress reports) instead of on first use. */
+  buildAllIndexes(): this {
+    this.retainers();
+    this.classIndexes();
+    this.distances();
+    this.retainedSizes();
+    this.ordinalOf(0);
+    return this;
+  }
+
+  /** Sum of (DevTools) self sizes of all nodes: the size of the heap the snapshot describes. */
+  totalSize(): number {
+    const s = this.shallowSizes();
+    let t = 0;
+    for (let i = 0; i < s.length; i++) t += s[i]!;
+    return t;
+  }
+}

@@ -1,0 +1,863 @@
+/**
+ * A streaming parser for V8 `.heapsnapshot` files.
+ *
+ * It reads bytes (or strings, as the inspector delivers them) chunk by chunk
+ * and writes the node and edge fields straight into one typed array per
+ * field. The field and type lists are always taken from `snapshot.meta`; the
+ * `strings` section goes into a {@link StringPool} without ever becoming one
+ * JavaScript string. The parser is synchronous (`write` / `end`) so that it can
+ * be driven by the in-process inspector, and never recurses, so no input can
+ * overflow the stack.
+ */
+import { SnapshotError } from './errors.js';
+import { StringPool } from './strings.js';
+
+/** The `snapshot` header object of a heap snapshot file. */
+export interface SnapshotHeader {
+  meta: SnapshotMeta;
+  node_count: number;
+  edge_count: number;
+  trace_function_count?: number;
+  root_index?: number;
+  extra_native_bytes?: number;
+  title?: string;
+  uid?: number;
+  [key: string]: unknown;
+}
+
+/** The `snapshot.meta` block: the layout of every flat array in the file. */
+export interface SnapshotMeta {
+  node_fields: string[];
+  node_types: Array<string[] | string>;
+  edge_fields: string[];
+  edge_types: Array<string[] | string>;
+  trace_function_info_fields?: string[];
+  trace_node_fields?: string[];
+  sample_fields?: string[];
+  location_fields?: string[];
+  [key: string]: unknown;
+}
+
+/** Progress of a long operation: `done` of `total` units (bytes while parsing, nodes while indexing). */
+export interface Progress {
+  phase: string;
+  done: number;
+  /** Undefined when the total is not known (a stream of unknown length). */
+  total: number | undefined;
+}
+
+export type ProgressCallback = (progress: Progress) => void;
+
+/** Everything the parser extracts from a snapshot: flat arrays, one per field. */
+export interface SnapshotData {
+  source: string;
+  header: SnapshotHeader;
+  nodeFieldCount: number;
+  nodeTypeNames: string[];
+  edgeTypeNames: string[];
+  nodeCount: number;
+  edgeCount: number;
+  nodeType: Uint8Array;
+  nodeName: Uint32Array;
+  nodeId: Uint32Array;
+  nodeSelfSize: Uint32Array | Float64Array;
+  /** `firstEdge[i]` is the index of node i's first edge; `firstEdge[nodeCount] === edgeCount`. */
+  firstEdge: Uint32Array;
+  traceNodeId: Uint32Array | undefined;
+  detachedness: Uint8Array | undefined;
+  edgeType: Uint8Array;
+  /** String index for named edges, the number itself for `element` and `hidden` edges. */
+  edgeName: Uint32Array;
+  /** Target node ordinal (the file stores an offset into `nodes`; this is offset / nodeFieldCount). */
+  edgeTo: Uint32Array;
+  strings: StringPool;
+  locationFields: string[];
+  /** The `locations` array as in the file (object_index is still a node array offset). */
+  locations: Float64Array;
+  traceFunctionInfos: Float64Array;
+  samples: Float64Array;
+  /** Bytes read (after decompression). */
+  byteLength: number;
+}
+
+export interface ParserOptions {
+  /** Name used in error messages: the file path, or `<stream>`. */
+  source?: string;
+  /** Total input size in bytes, when known, for progress reports. */
+  totalBytes?: number;
+  onProgress?: ProgressCallback | undefined;
+}
+
+const enum Mode {
+  Start,
+  KeyOrClose,
+  Key,
+  KeyAfterComma,
+  Colon,
+  Value,
+  AfterValue,
+  Capture,
+  Skip,
+  Nodes,
+  Edges,
+  Numbers,
+  Strings,
+  Done,
+}
+
+const enum Str {
+  Between,
+  In,
+  Escape,
+}
+
+const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+const MAX_KEY_BYTES = 4096;
+const PROGRESS_STEP = 8 * 1024 * 1024;
+
+/** A growable array of numbers (for the small sections: locations, samples, trace infos). */
+class NumberList {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Float64Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function describeByte(c: number): string {
+  if (c >= 32 && c < 127) return `'${String.fromCharCode(c)}'`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Push parser: call {@link write} with each chunk, then {@link end} to get the data.
+ *
+ * @example
+ * const parser = new SnapshotParser({ source: 'app.heapsnapshot' });
+ * for (const chunk of chunks) parser.write(chunk);
+ * const snapshot = new HeapSnapshot(parser.end());
+ */
+export class SnapshotParser {
+  private readonly source: string;
+  private readonly totalBytes: number | undefined;
+  private readonly onProgress: ProgressCallback | undefined;
+  private mode = Mode.Start;
+  private offset = 0; // bytes consumed before the current chunk
+  private nextProgress = PROGRESS_STEP;
+  private firstBytes: number[] = [];
+
+  // Top-level keys.
+  private keyBytes: number[] = [];
+  private key = '';
+  private seen = new Set<string>();
+
+  // Capture (header) and skip state.
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private captured: Buffer[] = [];
+  private capturedBytes = 0;
+
+  // Header-derived layout.
+  private header: SnapshotHeader | undefined;
+  private nfc = 0;
+  private nodeCount = 0;
+  private edgeCount = 0;
+  private fType = -1;
+  private fName = -1;
+  private fId = -1;
+  private fSelf = -1;
+  private fEdges = -1;
+  private fTrace = -1;
+  private fDetached = -1;
+  private efType = -1;
+  private efName = -1;
+  private efTo = -1;
+  private efCount = 0;
+  private nodeTypeNames: string[] = [];
+  private edgeTypeNames: string[] = [];
+
+  // Output arrays.
+  private nodeType: Uint8Array | undefined;
+  private nodeName: Uint32Array | undefined;
+  private nodeId: Uint32Array | undefined;
+  private nodeSelf: Uint32Array | Float64Array | undefined;
+  private firstEdge: Uint32Array | undefined;
+  private traceNodeId: Uint32Array | undefined;
+  private detachedness: Uint8Array | undefined;
+  private edgeType: Uint8Array | undefined;
+  private edgeName: Uint32Array | undefined;
+  private edgeTo: Uint32Array | undefined;
+  private strings = new StringPool(4096);
+  private numbers: NumberList | undefined;
+  private locations: NumberList | undefined;
+  private samples: NumberList | undefined;
+  private traceInfos: NumberList | undefined;
+
+  // Number-array state.
+  private acc = 0;
+  private inNum = false;
+  private neg = false;
+  private field = 0;
+  private ord = 0;
+  private edgeSum = 0;
+  private nodesDone = false;
+  private edgesDone = false;
+  private stringsDone = false;
+
+  // Strings state.
+  private str = Str.Between;
+
+  constructor(options: ParserOptions = {}) {
+    this.source = options.source ?? '<chunks>';
+    this.totalBytes = options.totalBytes;
+    this.onProgress = options.onProgress;
+  }
+
+  /** Bytes consumed so far. */
+  get bytesRead(): number {
+    return this.offset;
+  }
+
+  private fail(problem: string, at?: number): never {
+    throw new SnapshotError(this.source, at === undefined ? problem : `${problem} (at byte ${at})`, at);
+  }
+
+  /** Feeds one chunk of the snapshot text. */
+  write(chunk: string | Uint8Array): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (this.offset === 0 && this.firstBytes.length < 2) {
+      for (let k = 0; k < buf.length && this.firstBytes.length < 2; k++) this.firstBytes.push(buf[k]!);
+      if (this.firstBytes[0] === 0x1f && this.firstBytes[1] === 0x8b) {
+        this.fail('the data is gzip-compressed: decompress it first (load() does this for .gz files)');
+      }
+    }
+    const end = buf.length;
+    let i = 0;
+    while (i < end) {
+      switch (this.mode) {
+        case Mode.Nodes:
+          i = this.parseNodes(buf, i, end);
+          break;
+        case Mode.Edges:
+          i = this.parseEdges(buf, i, end);
+          break;
+        case Mode.Strings:
+          i = this.parseStrings(buf, i, end);
+          break;
+        case Mode.Numbers:
+          i = this.parseNumbers(buf, i, end);
+          break;
+        case Mode.Capture:
+        case Mode.Skip:
+          i = this.parseSkip(buf, i, end);
+          break;
+        default:
+          i = this.parseStructure(buf, i, end);
+      }
+    }
+    this.offset += end;
+    if (this.onProgress && this.offset >= this.nextProgress) {
+      this.nextProgress = this.offset + PROGRESS_STEP;
+      this.onProgress({ phase: 'parse', done: this.offset, total: this.totalBytes });
+    }
+  }
+
+  /** The top-level object: keys, colons, commas. Consumes one token at most. */
+  private parseStructure(buf: Uint8Array, i: number, end: number): number {
+    const at = this.offset + i;
+    if (this.mode === Mode.Key) {
+      for (; i < end; i++) {
+        const c = buf[i]!;
+        if (this.escape) {
+          this.escape = false;
+        } else if (c === 92) {
+          this.escape = true;
+        } else if (c === 34) {
+          this.key = Buffer.from(this.keyBytes).toString('utf8');
+          this.keyBytes = [];
+          this.mode = Mode.Colon;
+          return i + 1;
+        }
+        this.keyBytes.push(c);
+        if (this.keyBytes.length > MAX_KEY_BYTES) this.fail('not a heap snapshot: a top-level key is too long', at);
+      }
+      return i;
+    }
+    const c = buf[i]!;
+    if (isWs(c)) return i + 1;
+    switch (this.mode) {
+      case Mode.Start:
+        if (c !== 123) {
+          if (c === 91 || c === 34 || (c >= 48 && c <= 57) || c === 45 || c === 116 || c === 102 || c === 110) {
+            this.fail('JSON, but not a V8 heap snapshot: the top level is not an object', at);
+          }
+          this.fail(`not JSON: unexpected ${describeByte(c)}`, at);
+        }
+        this.mode = Mode.KeyOrClose;
+        return i + 1;
+      case Mode.KeyOrClose:
+      case Mode.KeyAfterComma:
+        if (c === 34) {
+          this.mode = Mode.Key;
+          return i + 1;
+        }
+        if (c === 125 && this.mode === Mode.KeyOrClose) {
+          this.mode = Mode.Done;
+          return i + 1;
+        }
+        this.fail(`not JSON: expected a key, found ${describeByte(c)}`, at);
+      // falls through (fail never returns)
+      case Mode.Colon:
+        if (c !== 58) this.fail(`not JSON: expected ':', found ${describeByte(c)}`, at);
+        this.mode = Mode.Value;
+        return i + 1;
+      case Mode.Value:
+        this.startValue(c, at);
+        return i + 1;
+      case Mode.AfterValue:
+        if (c === 44) {
+          this.mode = Mode.KeyAfterComma;
+          return i + 1;
+        }
+        if (c === 125) {
+          this.mode = Mode.Done;
+          return i + 1;
+        }
+        this.fail(`not JSON: expected ',' or '}', found ${describeByte(c)}`, at);
+      // falls through
+      case Mode.Done:
+        this.fail(`unexpected ${describeByte(c)} after the end of the snapshot`, at);
+      // falls through
+      default:
+        throw new Error(`parser in unexpected mode ${this.mode}`);
+    }
+  }
+
+  /** Dispatches on the key whose value starts with byte `c` (already consumed). */
+  private startValue(c: number, at: number): void {
+    const key = this.key;
+    if (this.seen.has(key)) this.fail(`the key "${key}" appears twice`, at);
+    this.seen.add(key);
+    const expectArray = (): void => {
+      if (c !== 91) this.fail(`"${key}" is not an array`, at);
+    };
+    switch (key) {
+      case 'snapshot':
+        if (c !== 123) this.fail('"snapshot" is not an object', at);
+        this.mode = Mode.Capture;
+        this.depth = 1;
+        this.captured = [Buffer.from('{')];
+        this.capturedBytes = 1;
+        return;
+      case 'nodes':
+        expectArray();
+        this.requireHeader(key, at);
+        this.mode = Mode.Nodes;
+        this.resetNumbers();
+        return;
+      case 'edges':
+        expectArray();
+        this.requireHeader(key, at);
+        this.mode = Mode.Edges;
+        this.resetNumbers();
+        return;
+      case 'strings':
+        expectArray();
+        this.mode = Mode.Strings;
+        this.str = Str.Between;
+        return;
+      case 'locations':
+      case 'samples':
+      case 'trace_function_infos':
+        expectArray();
+        this.numbers = new NumberList();
+        if (key === 'locations') this.locations = this.numbers;
+        else if (key === 'samples') this.samples = this.numbers;
+        else this.traceInfos = this.numbers;
+        this.mode = Mode.Numbers;
+        this.resetNumbers();
+        return;
+      default:
+        // Any other value (trace_tree, future sections) is skipped.
+        this.mode = Mode.Skip;
+        this.captured = [];
+        if (c === 123 || c === 91) {
+          this.depth = 1;
+          this.inString = false;
+        } else if (c === 34) {
+          this.depth = 0;
+          this.inString = true;
+        } else {
+          this.depth = 0;
+          this.inString = false;
+        }
+        this.escape = false;
+    }
+  }
+
+  private resetNumbers(): void {
+    this.acc = 0;
+    this.inNum = false;
+    this.neg = false;
+    this.field = 0;
+    this.ord = 0;
+  }
+
+  private requireHeader(key: string, at: number): void {
+    if (!this.header) this.fail(`"${key}" comes before the "snapshot" header: unsupported layout`, at);
+  }
+
+  /** Skips (or, for the header, captures) one JSON value, tracking nesting without recursion. */
+  private parseSkip(buf: Uint8Array, i: number, end: number): number {
+    const start = i;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escape = this.escape;
+    let finished = false;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === 92) escape = true;
+        else if (c === 34) {
+          inString = false;
+          if (depth === 0) {
+            i++;
+            finished = true;
+            break;
+          }
+        }
+        continue;
+      }
+      if (c === 34) inString = true;
+      else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
+        if (depth === 0) {
+          // End of the enclosing object: a scalar value just ended.
+          finished = true;
+          break;
+        }
+        depth--;
+        if (depth === 0) {
+          i++;
+          finished = true;
+          break;
+        }
+      } else if (c === 44 && depth === 0) {
+        finished = true;
+        break;
+      }
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escape = escape;
+    if (this.mode === Mode.Capture) {
+      this.capturedBytes += i - start;
+      if (this.capturedBytes > MAX_HEADER_BYTES) this.fail('the "snapshot" header is implausibly large', this.offset + i);
+      this.captured.push(Buffer.from(buf.subarray(start, i)));
+      if (finished) this.finishHeader(this.offset + i);
+    }
+    if (finished) this.mode = Mode.AfterValue;
+    return i;
+  }
+
+  private finishHeader(at: number): void {
+    const text = Buffer.concat(this.captured).toString('utf8');
+    this.captured = [];
+    let header: SnapshotHeader;
+    try {
+      header = JSON.parse(text) as SnapshotHeader;
+    } catch (e) {
+      this.fail(`the "snapshot" header is not valid JSON: ${(e as Error).message}`, at);
+    }
+    this.setHeader(header);
+  }
+
+  private setHeader(header: SnapshotHeader): void {
+    const meta = header.meta;
+    if (meta === null || typeof meta !== 'object') this.fail('snapshot.meta is missing: not a V8 heap snapshot');
+    for (const f of ['node_fields', 'node_types', 'edge_fields', 'edge_types'] as const) {
+      if (!Array.isArray(meta[f])) this.fail(`snapshot.meta is missing "${f}"`);
+    }
+    for (const f of ['node_count', 'edge_count'] as const) {
+      const v = header[f];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(`snapshot.${f} is missing or not a count`);
+    }
+    const nf = meta.node_fields;
+    const ef = meta.edge_fields;
+    const need = (list: string[], name: string, where: string): number => {
+      const k = list.indexOf(name);
+      if (k < 0) this.fail(`snapshot.meta.${where} has no "${name}" field`);
+      return k;
+    };
+    this.nfc = nf.length;
+    this.fType = need(nf, 'type', 'node_fields');
+    this.fName = need(nf, 'name', 'node_fields');
+    this.fId = need(nf, 'id', 'node_fields');
+    this.fSelf = need(nf, 'self_size', 'node_fields');
+    this.fEdges = need(nf, 'edge_count', 'node_fields');
+    this.fTrace = nf.indexOf('trace_node_id');
+    this.fDetached = nf.indexOf('detachedness');
+    this.efCount = ef.length;
+    this.efType = need(ef, 'type', 'edge_fields');
+    this.efName = need(ef, 'name_or_index', 'edge_fields');
+    this.efTo = need(ef, 'to_node', 'edge_fields');
+    const nodeTypes = meta.node_types[this.fType];
+    const edgeTypes = meta.edge_types[this.efType];
+    if (!Array.isArray(nodeTypes) || nodeTypes.length === 0) this.fail('snapshot.meta.node_types has no list of node types');
+    if (!Array.isArray(edgeTypes) || edgeTypes.length === 0) this.fail('snapshot.meta.edge_types has no list of edge types');
+    if (nodeTypes.length > 255 || edgeTypes.length > 255) this.fail('snapshot.meta lists more than 255 node or edge types');
+    this.nodeTypeNames = nodeTypes.map(String);
+    this.edgeTypeNames = edgeTypes.map(String);
+    this.nodeCount = header.node_count;
+    this.edgeCount = header.edge_count;
+    if (this.edgeCount > 0xffffffff || this.nodeCount * this.nfc > Number.MAX_SAFE_INTEGER) {
+      this.fail('the snapshot is larger than this parser supports (more than 2^32 edges)');
+    }
+    try {
+      this.nodeType = new Uint8Array(this.nodeCount);
+      this.nodeName = new Uint32Array(this.nodeCount);
+      this.nodeId = new Uint32Array(this.nodeCount);
+      this.nodeSelf = new Uint32Array(this.nodeCount);
+      this.firstEdge = new Uint32Array(this.nodeCount + 1);
+      if (this.fDetached >= 0) this.detachedness = new Uint8Array(this.nodeCount);
+      this.edgeType = new Uint8Array(this.edgeCount);
+      this.edgeName = new Uint32Array(this.edgeCount);
+      this.edgeTo = new Uint32Array(this.edgeCount);
+    } catch (e) {
+      this.fail(`cannot allocate arrays for ${this.nodeCount} nodes and ${this.edgeCount} edges: ${(e as Error).message}`);
+    }
+    this.header = header;
+  }
+
+  /** The `nodes` array: one value per field, written into the per-field arrays. */
+  private parseNodes(buf: Uint8Array, i: number, end: number): number {
+    let v = this.acc;
+    let inNum = this.inNum;
+    let field = this.field;
+    let ord = this.ord;
+    let edgeSum = this.edgeSum;
+    const nfc = this.nfc;
+    const nodeCount = this.nodeCount;
+    const fType = this.fType;
+    const fName = this.fName;
+    const fId = this.fId;
+    const fSelf = this.fSelf;
+    const fEdges = this.fEdges;
+    const fTrace = this.fTrace;
+    const fDetached = this.fDetached;
+    const type = this.nodeType!;
+    const name = this.nodeName!;
+    const id = this.nodeId!;
+    let self = this.nodeSelf!;
+    const first = this.firstEdge!;
+    const detached = this.detachedness;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        inNum = true;
+        continue;
+      }
+      if (inNum) {
+        if (ord >= nodeCount) {
+          this.fail(`snapshot.node_count says ${nodeCount} nodes, but the "nodes" array holds more`, this.offset + i);
+        }
+        if (field === fType) type[ord] = v;
+        else if (field === fName) name[ord] = v;
+        else if (field === fId) id[ord] = v;
+        else if (field === fSelf) {
+          if (v > 0xffffffff && self instanceof Uint32Array) {
+            self = Float64Array.from(self);
+            this.nodeSelf = self;
+          }
+          self[ord] = v;
+        } else if (field === fEdges) {
+          edgeSum += v;
+          first[ord + 1] = edgeSum;
+        } else if (field === fTrace) {
+          if (v !== 0) {
+            if (!this.traceNodeId) this.traceNodeId = new Uint32Array(nodeCount);
+            this.traceNodeId[ord] = v;
+          }
+        } else if (field === fDetached && detached) detached[ord] = v;
+        v = 0;
+        inNum = false;
+        if (++field === nfc) {
+          field = 0;
+          ord++;
+        }
+      }
+      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
+      if (c === 93) {
+        i++;
+        this.mode = Mode.AfterValue;
+        this.nodesDone = true;
+        if (field !== 0 || ord !== nodeCount) {
+          const held = ord + field / nfc;
+          this.fail(
+            `snapshot.node_count says ${nodeCount} nodes (${nodeCount * nfc} values), but the "nodes" array holds ${ord * nfc + field} values (${Number.isInteger(held) ? held : held.toFixed(2)} nodes)`,
+            this.offset + i - 1,
+          );
+        }
+        if (edgeSum !== this.edgeCount) {
+          this.fail(`the nodes' edge counts add up to ${edgeSum}, but snapshot.edge_count says ${this.edgeCount}`);
+        }
+        break;
+      }
+      this.fail(`unexpected ${describeByte(c)} in the "nodes" array`, this.offset + i);
+    }
+    this.acc = v;
+    this.inNum = inNum;
+    this.field = field;
+    this.ord = ord;
+    this.edgeSum = edgeSum;
+    return i;
+  }
+
+  /** The `edges` array: type, name or index, and target node offset per edge. */
+  private parseEdges(buf: Uint8Array, i: number, end: number): number {
+    let v = this.acc;
+    let inNum = this.inNum;
+    let field = this.field;
+    let ord = this.ord;
+    const efc = this.efCount;
+    const edgeCount = this.edgeCount;
+    const nfc = this.nfc;
+    const limit = this.nodeCount * nfc;
+    const efType = this.efType;
+    const efName = this.efName;
+    const efTo = this.efTo;
+    const type = this.edgeType!;
+    const name = this.edgeName!;
+    const to = this.edgeTo!;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        inNum = true;
+        continue;
+      }
+      if (inNum) {
+        if (ord >= edgeCount) {
+          this.fail(`snapshot.edge_count says ${edgeCount} edges, but the "edges" array holds more`, this.offset + i);
+        }
+        if (field === efTo) {
+          const target = v / nfc;
+          if (v >= limit || target !== Math.floor(target)) {
+            this.fail(
+              `edge ${ord} points to node offset ${v}, outside the nodes array (${this.nodeCount} nodes of ${nfc} fields)`,
+              this.offset + i,
+            );
+          }
+          to[ord] = target;
+        } else if (field === efType) type[ord] = v;
+        else if (field === efName) {
+          if (v > 0xffffffff) this.fail(`edge ${ord} has a name or index too large to store (${v})`, this.offset + i);
+          name[ord] = v;
+        }
+        v = 0;
+        inNum = false;
+        if (++field === efc) {
+          field = 0;
+          ord++;
+        }
+      }
+      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
+      if (c === 93) {
+        i++;
+        this.mode = Mode.AfterValue;
+        this.edgesDone = true;
+        if (field !== 0 || ord !== edgeCount) {
+          this.fail(
+            `snapshot.edge_count says ${edgeCount} edges (${edgeCount * efc} values), but the "edges" array holds ${ord * efc + field} values`,
+            this.offset + i - 1,
+          );
+        }
+        break;
+      }
+      this.fail(`unexpected ${describeByte(c)} in the "edges" array`, this.offset + i);
+    }
+    this.acc = v;
+    this.inNum = inNum;
+    this.field = field;
+    this.ord = ord;
+    return i;
+  }
+
+  /** A plain array of numbers (locations, samples, trace function infos). */
+  private parseNumbers(buf: Uint8Array, i: number, end: number): number {
+    let v = this.acc;
+    let inNum = this.inNum;
+    let neg = this.neg;
+    const list = this.numbers!;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        inNum = true;
+        continue;
+      }
+      if (c === 45 && !inNum && !neg) {
+        neg = true;
+        continue;
+      }
+      if (inNum) {
+        list.push(neg ? -v : v);
+        v = 0;
+        inNum = false;
+        neg = false;
+      }
+      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
+      if (c === 93) {
+        i++;
+        this.mode = Mode.AfterValue;
+        break;
+      }
+      this.fail(`unexpected ${describeByte(c)} in the "${this.key}" array`, this.offset + i);
+    }
+    this.acc = v;
+    this.inNum = inNum;
+    this.neg = neg;
+    return i;
+  }
+
+  /** The `strings` array: raw string bytes go to the pool, decoded later on demand. */
+  private parseStrings(buf: Uint8Array, i: number, end: number): number {
+    const pool = this.strings;
+    let state = this.str;
+    while (i < end) {
+      if (state !== Str.Between) {
+        const segStart = i;
+        if (state === Str.Escape) {
+          // The backslash ended the previous chunk: this byte is the escaped one.
+          i++;
+          state = Str.In;
+        }
+        for (; i < end; i++) {
+          const c = buf[i]!;
+          if (c === 92) {
+            pool.markEscaped();
+            i++;
+            if (i === end) {
+              state = Str.Escape;
+              break;
+            }
+            continue;
+          }
+          if (c === 34) break;
+        }
+        if (i >= end) {
+          pool.append(buf, segStart, end);
+          i = end;
+          break;
+        }
+        pool.append(buf, segStart, i);
+        state = Str.Between;
+        i++;
+        continue;
+      }
+      const c = buf[i]!;
+      if (c === 34) {
+        pool.begin();
+        state = Str.In;
+        i++;
+        continue;
+      }
+      if (c === 44 || isWs(c)) {
+        i++;
+        continue;
+      }
+      if (c === 93) {
+        this.mode = Mode.AfterValue;
+        this.stringsDone = true;
+        i++;
+        break;
+      }
+      this.fail(`unexpected ${describeByte(c)} in the "strings" array`, this.offset + i);
+    }
+    this.str = state;
+    return i;
+  }
+
+  /** Finishes parsing: checks that the snapshot is complete and consistent, and returns its data. */
+  end(): SnapshotData {
+    const at = this.offset;
+    if (at === 0) this.fail('empty input (0 bytes): not a heap snapshot');
+    if (this.mode !== Mode.Done) {
+      if (this.mode === Mode.Start) this.fail('not JSON: only white space');
+      const where = this.key && this.mode !== Mode.KeyOrClose && this.mode !== Mode.KeyAfterComma ? ` (inside "${this.key}")` : '';
+      this.fail(`truncated: unexpected end of data at byte ${at}${where}`, at);
+    }
+    if (!this.header) this.fail('JSON, but not a V8 heap snapshot: there is no "snapshot" header');
+    if (!this.nodesDone) this.fail('not a complete heap snapshot: the "nodes" array is missing');
+    if (!this.edgesDone) this.fail('not a complete heap snapshot: the "edges" array is missing');
+    if (!this.stringsDone) this.fail('not a complete heap snapshot: the "strings" array is missing');
+    const strings = this.strings;
+    strings.seal();
+    const stringCount = strings.count;
+    const nodeType = this.nodeType!;
+    const nodeName = this.nodeName!;
+    const nodeTypeCount = this.nodeTypeNames.length;
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (nodeType[n]! >= nodeTypeCount) this.fail(`node ${n} has type ${nodeType[n]}, but meta lists ${nodeTypeCount} node types`);
+      if (nodeName[n]! >= stringCount) this.fail(`node ${n} names string ${nodeName[n]}, but there are ${stringCount} strings`);
+    }
+    const edgeType = this.edgeType!;
+    const edgeName = this.edgeName!;
+    const edgeTypeCount = this.edgeTypeNames.length;
+    const element = this.edgeTypeNames.indexOf('element');
+    const hidden = this.edgeTypeNames.indexOf('hidden');
+    for (let e = 0; e < this.edgeCount; e++) {
+      const t = edgeType[e]!;
+      if (t >= edgeTypeCount) this.fail(`edge ${e} has type ${t}, but meta lists ${edgeTypeCount} edge types`);
+      if (t !== element && t !== hidden && edgeName[e]! >= stringCount) {
+        this.fail(`edge ${e} names string ${edgeName[e]}, but there are ${stringCount} strings`);
+      }
+    }
+    const rootIndex = this.header.root_index ?? 0;
+    if (rootIndex % this.nfc !== 0 || rootIndex / this.nfc >= Math.max(1, this.nodeCount)) {
+      this.fail(`snapshot.root_index ${rootIndex} is not a node`);
+    }
+    if (this.onProgress) this.onProgress({ phase: 'parse', done: at, total: this.totalBytes ?? at });
+    return {
+      source: this.source,
+      header: this.header,
+      nodeFieldCount: this.nfc,
+      nodeTypeNames: this.nodeTypeNames,
+      edgeTypeNames: this.edgeTypeNames,
+      nodeCount: this.nodeCount,
+      edgeCount: this.edgeCount,
+      nodeType,
+      nodeName,
+      nodeId: this.nodeId!,
+      nodeSelfSize: this.nodeSelf!,
+      firstEdge: this.firstEdge!,
+      traceNodeId: this.traceNodeId,
+      detachedness: this.detachedness,
+      edgeType,
+      edgeName,
+      edgeTo: this.edgeTo!,
+      strings,
+      locationFields: (this.header.meta.location_fields ?? []).map(String),
+      locations: this.locations?.toArray() ?? new Float64Array(0),
+      traceFunctionInfos: this.traceInfos?.toArray() ?? new Float64Array(0),
+      samples: this.samples?.toArray() ?? new Float64Array(0),
+      byteLength: at,
+    };
+  }
+}
+

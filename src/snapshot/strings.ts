@@ -1,0 +1,196 @@
+/**
+ * The snapshot's string table, kept as raw UTF-8 bytes and decoded on demand.
+ *
+ * Heap snapshots can carry hundreds of megabytes of strings (script sources,
+ * string values). Building one JavaScript string of the section is impossible
+ * past V8's string length limit, and decoding every string up front would
+ * double the memory. Instead the bytes of each string literal, still JSON
+ * escaped, are copied into large blocks and decoded when first asked for.
+ */
+
+const BLOCK_SIZE = 16 * 1024 * 1024;
+
+export class StringPool {
+  private blocks: Buffer[] = [];
+  private current: Buffer;
+  private used = 0;
+  /** Per string: block index. */
+  private blockOf: Uint32Array;
+  /** Per string: byte offset inside its block. */
+  private offsetOf: Uint32Array;
+  /** Per string: byte length, high bit set when the raw bytes contain JSON escapes. */
+  private lengthOf: Uint32Array;
+  private n = 0;
+  /** Strings added after loading (class names such as "(system)"), indexed from `count`. */
+  private extra: string[] = [];
+  private extraIndex = new Map<string, number>();
+  private cache = new Map<number, string>();
+
+  constructor(expected = 1024) {
+    this.current = Buffer.allocUnsafe(BLOCK_SIZE);
+    this.blocks.push(this.current);
+    this.blockOf = new Uint32Array(expected);
+    this.offsetOf = new Uint32Array(expected);
+    this.lengthOf = new Uint32Array(expected);
+  }
+
+  /** Number of strings read from the snapshot (indexes below this are snapshot strings). */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Bytes held by the pool (for memory reports). */
+  get byteSize(): number {
+    return this.blocks.length * BLOCK_SIZE + this.n * 12;
+  }
+
+  /** Starts a new string; returns its index. Bytes are added with `append`. */
+  begin(): number {
+    if (this.n === this.blockOf.length) this.grow();
+    const i = this.n++;
+    this.blockOf[i] = this.blocks.length - 1;
+    this.offsetOf[i] = this.used;
+    this.lengthOf[i] = 0;
+    return i;
+  }
+
+  /** Appends raw (still escaped) bytes to the string being read. */
+  append(src: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    if (len === 0) return;
+    const i = this.n - 1;
+    const have = this.lengthOf[i]! & 0x7fffffff;
+    if (this.used + len > this.current.length) {
+      // Move the string so far, plus the new bytes, into a fresh block.
+      const need = have + len;
+      const block = Buffer.allocUnsafe(Math.max(BLOCK_SIZE, need));
+      this.current.copy(block, 0, this.offsetOf[i]!, this.offsetOf[i]! + have);
+      this.blocks.push(block);
+      this.current = block;
+      this.used = have;
+      this.blockOf[i] = this.blocks.length - 1;
+      this.offsetOf[i] = 0;
+    }
+    this.current.set(src.subarray(start, end), this.used);
+    this.used += len;
+    this.lengthOf[i] = (this.lengthOf[i]! & 0x80000000) | (have + len);
+  }
+
+  /** Marks the string being read as containing escape sequences. */
+  markEscaped(): void {
+    this.lengthOf[this.n - 1]! |= 0x80000000;
+  }
+
+  private grow(): void {
+    const size = this.blockOf.length * 2;
+    const b = new Uint32Array(size);
+    b.set(this.blockOf);
+    this.blockOf = b;
+    const o = new Uint32Array(size);
+    o.set(this.offsetOf);
+    this.offsetOf = o;
+    const l = new Uint32Array(size);
+    l.set(this.lengthOf);
+    this.lengthOf = l;
+  }
+
+  /** Trims the index arrays once loading is done. */
+  seal(): void {
+    this.blockOf = this.blockOf.slice(0, this.n);
+    this.offsetOf = this.offsetOf.slice(0, this.n);
+    this.lengthOf = this.lengthOf.slice(0, this.n);
+    if (this.used < this.current.length && this.current.length > 1024 * 1024) {
+      const last = Buffer.allocUnsafe(this.used);
+      this.current.copy(last, 0, 0, this.used);
+      this.blocks[this.blocks.length - 1] = last;
+      this.current = last;
+    }
+  }
+
+  /** Byte length of string `i` as stored (escaped form). */
+  byteLength(i: number): number {
+    if (i >= this.n) return Buffer.byteLength(this.extra[i - this.n] ?? '');
+    return this.lengthOf[i]! & 0x7fffffff;
+  }
+
+  /** The string with index `i`, decoded. */
+  get(i: number): string {
+    if (i >= this.n) {
+      const s = this.extra[i - this.n];
+      if (s === undefined) throw new RangeError(`string index ${i} is out of range`);
+      return s;
+    }
+    const cached = this.cache.get(i);
+    if (cached !== undefined) return cached;
+    const s = this.decode(i, Infinity);
+    if (this.cache.size < 1_000_000 && s.length < 4096) this.cache.set(i, s);
+    return s;
+  }
+
+  /** The first `maxBytes` (approximately) of string `i`, without decoding the rest. */
+  prefix(i: number, maxBytes: number): string {
+    if (i >= this.n) return this.get(i).slice(0, maxBytes);
+    return this.decode(i, maxBytes);
+  }
+
+  private decode(i: number, maxBytes: number): string {
+    const block = this.blocks[this.blockOf[i]!]!;
+    const start = this.offsetOf[i]!;
+    const raw = this.lengthOf[i]!;
+    let len = raw & 0x7fffffff;
+    if (len > maxBytes) len = maxBytes;
+    if ((raw & 0x80000000) === 0) return block.toString('utf8', start, start + len);
+    let end = start + len;
+    if (len < (raw & 0x7fffffff)) {
+      // Do not cut an escape sequence in half.
+      const back = block.lastIndexOf(92, end - 1);
+      if (back >= start && end - back < 6) end = back;
+    }
+    try {
+      return JSON.parse('"' + block.toString('utf8', start, end) + '"') as string;
+    } catch {
+      return block.toString('utf8', start, end);
+    }
+  }
+
+  /** True when string `i` equals `s` (compares bytes, without decoding). */
+  equals(i: number, s: string): boolean {
+    if (i >= this.n) return this.extra[i - this.n] === s;
+    const raw = this.lengthOf[i]!;
+    if (raw & 0x80000000) return this.get(i) === s;
+    const len = raw & 0x7fffffff;
+    if (len !== Buffer.byteLength(s)) return false;
+    const block = this.blocks[this.blockOf[i]!]!;
+    const start = this.offsetOf[i]!;
+    return block.toString('utf8', start, start + len) === s;
+  }
+
+  /** Index of the first snapshot string equal to `s`, or -1. Scans the table. */
+  indexOf(s: string): number {
+    const bytes = Buffer.from(s, 'utf8');
+    const len = bytes.length;
+    for (let i = 0; i < this.n; i++) {
+      const raw = this.lengthOf[i]!;
+      if (raw & 0x80000000) {
+        if ((raw & 0x7fffffff) >= len && this.get(i) === s) return i;
+        continue;
+      }
+      if (raw !== len) continue;
+      const block = this.blocks[this.blockOf[i]!]!;
+      const start = this.offsetOf[i]!;
+      if (block.compare(bytes, 0, len, start, start + len) === 0) return i;
+    }
+    return -1;
+  }
+
+  /** Adds (or finds) a string that is not in the snapshot, such as a synthetic class name. */
+  intern(s: string): number {
+    let i = this.extraIndex.get(s);
+    if (i === undefined) {
+      i = this.n + this.extra.length;
+      this.extra.push(s);
+      this.extraIndex.set(s, i);
+    }
+    return i;
+  }
+}
