@@ -1,0 +1,33 @@
+/**
+ * Messages between the main thread and the render worker. Shared by
+ * worker.ts (the worker's side) and worker-client.ts (the caller's side).
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+export interface PngParams {
+  /** Zoom factor over Graphviz's natural size (points at 96 dpi). */
+  scale: number;
+  /** Longest side allowed, in pixels; larger images are scaled down to fit. */
+  maxSide: number;
+  /** TrueType/OpenType font files for text (no system fonts are loaded). */
+  fontFiles: string[];
+  /** The family every text falls back to. */
+  fontFamily: string;
+}
+
+export type RenderRequest =
+  | { id: number; op: 'ping' }
+  | { id: number; op: 'svg'; dot: string }
+  | { id: number; op: 'png'; dot: string; png: PngParams }
+  | { id: number; op: 'svg2png'; svg: string; png: PngParams };
+
+export type RenderResponse =
+  | { id: number; ok: true; svg?: string; png?: Uint8Array; warnings?: string[] }
+  | { id: number; ok: false; error: string };
+
+/** What the worker receives at start. */
+export interface RenderWorkerData {
+  port: MessagePort;
+  /** Int32Array over it: index 0 is set to 1 and notified when a response is posted. */
+  signal: SharedArrayBuffer;
+}
