@@ -25,6 +25,7 @@ export {
   readSnapshot,
   readSnapshotFileSync,
   snapshotFromData,
+  type SnapshotFactory,
   type ReadOptions,
   type SnapshotInput,
 } from './load.js';

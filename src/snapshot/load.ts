@@ -36,22 +36,39 @@ function isGzip(path: string): boolean {
   }
 }
 
+/** Makes the snapshot object from parsed data (lets outer layers return a subclass). */
+export type SnapshotFactory<T extends HeapSnapshot> = (data: SnapshotData) => T;
+
+const plain: SnapshotFactory<HeapSnapshot> = (data) => new HeapSnapshot(data);
+
 /** Builds a snapshot from data already parsed. */
-export function snapshotFromData(data: SnapshotData, onProgress?: ProgressCallback): HeapSnapshot {
-  const snap = new HeapSnapshot(data);
+export function snapshotFromData<T extends HeapSnapshot = HeapSnapshot>(
+  data: SnapshotData,
+  onProgress?: ProgressCallback,
+  create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
+): T {
+  const snap = create(data);
   snap.onProgress = onProgress;
   return snap;
 }
 
 /** Parses a sequence of chunks (strings or bytes) synchronously. */
-export function parseSnapshotSync(chunks: Iterable<string | Uint8Array>, options: ReadOptions = {}): HeapSnapshot {
+export function parseSnapshotSync<T extends HeapSnapshot = HeapSnapshot>(
+  chunks: Iterable<string | Uint8Array>,
+  options: ReadOptions = {},
+  create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
+): T {
   const parser = new SnapshotParser({ source: options.source ?? '<chunks>', onProgress: options.onProgress });
   for (const chunk of chunks) parser.write(chunk);
-  return snapshotFromData(parser.end(), options.onProgress);
+  return snapshotFromData(parser.end(), options.onProgress, create);
 }
 
 /** Reads a `.heapsnapshot` (or gzip-compressed `.heapsnapshot.gz`) file synchronously. */
-export function readSnapshotFileSync(path: string, options: ReadOptions = {}): HeapSnapshot {
+export function readSnapshotFileSync<T extends HeapSnapshot = HeapSnapshot>(
+  path: string,
+  options: ReadOptions = {},
+  create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
+): T {
   let size: number;
   try {
     const st = statSync(path);
@@ -69,7 +86,7 @@ export function readSnapshotFileSync(path: string, options: ReadOptions = {}): H
     }
     const parser = new SnapshotParser({ source: path, totalBytes: bytes.length, onProgress: options.onProgress });
     for (let at = 0; at < bytes.length; at += CHUNK) parser.write(bytes.subarray(at, at + CHUNK));
-    return snapshotFromData(parser.end(), options.onProgress);
+    return snapshotFromData(parser.end(), options.onProgress, create);
   }
   const parser = new SnapshotParser({ source: path, totalBytes: size, onProgress: options.onProgress });
   const fd = openSync(path, 'r');
@@ -83,21 +100,25 @@ export function readSnapshotFileSync(path: string, options: ReadOptions = {}): H
   } finally {
     closeSync(fd);
   }
-  return snapshotFromData(parser.end(), options.onProgress);
+  return snapshotFromData(parser.end(), options.onProgress, create);
 }
 
 /**
  * Reads a snapshot from a file path (plain or gzip-compressed), a readable
  * stream, or an (async) iterable of chunks.
  */
-export async function readSnapshot(input: SnapshotInput, options: ReadOptions = {}): Promise<HeapSnapshot> {
-  if (typeof input === 'string') return readSnapshotFile(input, options);
+export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
+  input: SnapshotInput,
+  options: ReadOptions = {},
+  create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
+): Promise<T> {
+  if (typeof input === 'string') return readSnapshotFile(input, options, create);
   const parser = new SnapshotParser({ source: options.source ?? '<stream>', onProgress: options.onProgress });
   for await (const chunk of input as AsyncIterable<string | Uint8Array>) parser.write(chunk);
-  return snapshotFromData(parser.end(), options.onProgress);
+  return snapshotFromData(parser.end(), options.onProgress, create);
 }
 
-async function readSnapshotFile(path: string, options: ReadOptions): Promise<HeapSnapshot> {
+async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: ReadOptions, create: SnapshotFactory<T>): Promise<T> {
   let size: number;
   try {
     const st = statSync(path);
@@ -124,5 +145,5 @@ async function readSnapshotFile(path: string, options: ReadOptions): Promise<Hea
   } finally {
     file.destroy();
   }
-  return snapshotFromData(parser.end(), options.onProgress);
+  return snapshotFromData(parser.end(), options.onProgress, create);
 }

@@ -260,18 +260,24 @@ export class HeapSnapshot {
 
   /** Ordinal of the node with snapshot id `id`, or -1. */
   ordinalOf(id: number): number {
-    if (!this.idIndex) this.idIndex = buildIdIndex(this);
-    const ids = this.idIndex.ids;
+    const index = this.idOrder();
+    const ids = index.ids;
     let lo = 0;
     let hi = ids.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = ids[mid]!;
-      if (v === id) return this.idIndex.ordinals[mid]!;
+      if (v === id) return index.ordinals[mid]!;
       if (v < id) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
+  }
+
+  /** All node ids in ascending order, with the ordinal of each. */
+  idOrder(): { readonly ids: Uint32Array; readonly ordinals: Uint32Array } {
+    if (!this.idIndex) this.idIndex = buildIdIndex(this);
+    return this.idIndex;
   }
 
   /** Whether the snapshot has a node with this id. */
@@ -335,13 +341,14 @@ export class HeapSnapshot {
    * Whether a JavaScript programmer can name node `ordinal`: objects, functions,
    * strings, numbers, symbols, bigints, regexps and V8's own native objects.
    * V8 internals (hidden objects, code, internal arrays, object shapes,
-   * synthetic roots) and embedder objects (even ids, not stable across
-   * snapshots) are not.
+   * synthetic roots, objects V8 labels `system / …` such as closure contexts)
+   * and embedder objects (even ids, not stable across snapshots) are not.
    */
   isUserVisible(ordinal: number): boolean {
     const t = this.nodeType[ordinal];
     const T = this.types;
     if (t === T.native) return (this.nodeId[ordinal]! & 1) === 1;
+    if (t === T.object) return !this.isSystemName(this.nodeName[ordinal]!);
     return (
       t === T.object ||
       t === T.closure ||
@@ -353,6 +360,18 @@ export class HeapSnapshot {
       t === T.bigint ||
       t === T.regexp
     );
+  }
+
+  private systemNames = new Map<number, boolean>();
+
+  /** Whether a name is one of V8's internal labels (`system / Context`, `system / Map`, …). */
+  private isSystemName(nameIndex: number): boolean {
+    let v = this.systemNames.get(nameIndex);
+    if (v === undefined) {
+      v = this.strings.prefix(nameIndex, 9) === 'system / ';
+      this.systemNames.set(nameIndex, v);
+    }
+    return v;
   }
 
   // ---- Class names -------------------------------------------------------

@@ -1,0 +1,252 @@
+/**
+ * Census of a snapshot: how many objects of each class, their self sizes and
+ * retained sizes — objgraph's `count`, `typestats`, `most_common_types` and
+ * `by_type`, with sizes.
+ */
+import type { HeapNode, HeapSnapshot } from '../snapshot/index.js';
+
+/** What the census is sorted by. */
+export type SortBy = 'count' | 'selfSize' | 'retainedSize';
+
+/** Options shared by the census functions. */
+export interface CensusOptions {
+  /**
+   * Group by the bare class name (`Session`, default) or, when false, by the
+   * qualified name that adds where the constructor is defined
+   * (`Session@src/session.js:12:1`), telling apart two classes with one name.
+   */
+  shortnames?: boolean;
+  /** Count only the nodes for which this returns true. */
+  filter?: ((node: HeapNode) => boolean) | undefined;
+  /** Count only these nodes (ordinals or node views), like objgraph's `objects` argument. */
+  objects?: Iterable<number | HeapNode> | undefined;
+  /**
+   * Include V8 internals (hidden objects, code, internal arrays, shapes) and
+   * embedder objects. By default only objects a JavaScript programmer can name
+   * are counted.
+   */
+  all?: boolean;
+}
+
+/** Statistics of one class. */
+export interface ClassStats {
+  name: string;
+  count: number;
+  /** Sum of the instances' self sizes, in bytes. */
+  selfSize: number;
+  /**
+   * Bytes retained by the instances together, without counting an instance
+   * retained by another instance of the same class twice. Present when asked
+   * for (it needs the dominator tree).
+   */
+  retainedSize?: number;
+  /** Smallest distance from the roots among the instances. */
+  distance: number;
+}
+
+export interface CensusResultOptions extends CensusOptions {
+  /** Also compute per-class retained sizes (builds the dominator tree). */
+  retainedSizes?: boolean;
+}
+
+/** Ordinals of the nodes selected by `options` (in snapshot order), as a mask. */
+export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Uint8Array {
+  const n = snap.nodeCount;
+  const mask = new Uint8Array(n);
+  const shallow = snap.shallowSizes();
+  const all = options.all === true;
+  const consider = (i: number): void => {
+    // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
+    if (shallow[i] === 0) return;
+    if (!all && !snap.isUserVisible(i)) return;
+    mask[i] = 1;
+  };
+  if (options.objects) {
+    for (const o of options.objects) {
+      const i = typeof o === 'number' ? o : o.snapshot === snap ? o.ordinal : snap.ordinalOf(o.id);
+      if (i >= 0 && i < n) consider(i);
+    }
+  } else {
+    for (let i = 0; i < n; i++) consider(i);
+  }
+  const filter = options.filter;
+  if (filter) {
+    for (let i = 0; i < n; i++) if (mask[i] && !filter(snap.node(i))) mask[i] = 0;
+  }
+  return mask;
+}
+
+function classArray(snap: HeapSnapshot, options: CensusOptions): Uint32Array {
+  return options.shortnames === false ? snap.qualifiedClassIndexes() : snap.classIndexes();
+}
+
+/**
+ * Statistics per class, keyed by class name.
+ *
+ * @example
+ * const stats = census(snap, { retainedSizes: true });
+ * stats.get('Session'); // { name: 'Session', count: 200, selfSize: 9600, retainedSize: 52000, distance: 4 }
+ */
+export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): Map<string, ClassStats> {
+  const mask = selectNodes(snap, options);
+  const classes = classArray(snap, options);
+  const shallow = snap.shallowSizes();
+  const distances = snap.distances();
+  // Aggregate by class string index first; decode each class name once.
+  const counts = new Map<number, { count: number; self: number; distance: number; retained: number }>();
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const c = classes[i]!;
+    const d = distances[i]!;
+    const entry = counts.get(c);
+    if (entry) {
+      entry.count++;
+      entry.self += shallow[i]!;
+      if (d < entry.distance) entry.distance = d;
+    } else {
+      counts.set(c, { count: 1, self: shallow[i]!, distance: d, retained: 0 });
+    }
+  }
+  if (options.retainedSizes) {
+    const retained = classRetainedSizes(snap, classes, mask);
+    for (const [c, entry] of counts) entry.retained = retained.get(c) ?? 0;
+  }
+  const out = new Map<string, ClassStats>();
+  for (const [c, entry] of counts) {
+    const name = snap.strings.get(c);
+    const stats: ClassStats = { name, count: entry.count, selfSize: entry.self, distance: entry.distance };
+    if (options.retainedSizes) stats.retainedSize = entry.retained;
+    const existing = out.get(name);
+    if (existing) {
+      // Two string indexes with one text (a name interned twice): merge.
+      existing.count += stats.count;
+      existing.selfSize += stats.selfSize;
+      existing.distance = Math.min(existing.distance, stats.distance);
+      if (stats.retainedSize !== undefined) existing.retainedSize = (existing.retainedSize ?? 0) + stats.retainedSize;
+    } else {
+      out.set(name, stats);
+    }
+  }
+  return out;
+}
+
+/**
+ * Retained size per class: the sum of the retained sizes of the selected
+ * instances that are not dominated by another selected instance of the same
+ * class (a walk of the dominator tree).
+ */
+export function classRetainedSizes(snap: HeapSnapshot, classes: Uint32Array, mask: Uint8Array): Map<number, number> {
+  const retained = snap.retainedSizes();
+  const { first, nodes } = snap.dominated();
+  const totals = new Map<number, number>();
+  const active = new Set<number>();
+  // Stack entries: ordinal, or ~ordinal to mark leaving a node whose class became active.
+  const stack: number[] = [snap.rootOrdinal];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (v < 0) {
+      active.delete(classes[~v]!);
+      continue;
+    }
+    if (mask[v]) {
+      const c = classes[v]!;
+      if (!active.has(c)) {
+        totals.set(c, (totals.get(c) ?? 0) + retained[v]!);
+        if (first[v + 1]! > first[v]!) {
+          active.add(c);
+          stack.push(~v);
+        }
+      }
+    }
+    for (let k = first[v]!; k < first[v + 1]!; k++) stack.push(nodes[k]!);
+  }
+  return totals;
+}
+
+function sortStats(list: ClassStats[], sortBy: SortBy): ClassStats[] {
+  const key = (s: ClassStats): number => (sortBy === 'count' ? s.count : sortBy === 'selfSize' ? s.selfSize : (s.retainedSize ?? 0));
+  return list.sort((a, b) => key(b) - key(a) || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export interface MostCommonOptions extends CensusOptions {
+  /** How many classes to return; 0, null or Infinity for all. Default 10. */
+  limit?: number | null;
+  /** Default 'count'. */
+  sortBy?: SortBy;
+}
+
+/** The census as a list, largest first, with sizes (retained sizes when sorting by them or asked for). */
+export function classStats(snap: HeapSnapshot, options: MostCommonOptions & { retainedSizes?: boolean } = {}): ClassStats[] {
+  const sortBy = options.sortBy ?? 'count';
+  const stats = census(snap, { ...options, retainedSizes: options.retainedSizes ?? sortBy === 'retainedSize' });
+  const sorted = sortStats([...stats.values()], sortBy);
+  const limit = options.limit === undefined ? 10 : options.limit;
+  return limit === null || limit === 0 || limit === Infinity ? sorted : sorted.slice(0, limit);
+}
+
+/**
+ * objgraph's `most_common_types`: `[className, count]` pairs, most common first.
+ *
+ * @example
+ * mostCommonTypes(snap, { limit: 3 }); // [['Object', 5112], ['Array', 1841], ['Function', 1650]]
+ */
+export function mostCommonTypes(snap: HeapSnapshot, options: MostCommonOptions = {}): Array<[string, number]> {
+  return classStats(snap, options).map((s) => [s.name, s.count]);
+}
+
+/**
+ * objgraph's `typestats`: class name → number of instances.
+ *
+ * @example
+ * typestats(snap)['Session']; // 200
+ */
+export function typestats(snap: HeapSnapshot, options: CensusOptions = {}): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, s] of census(snap, options)) out[name] = s.count;
+  return out;
+}
+
+/** Whether `name` is a qualified class name (`Name@script:line:column`). */
+function isQualified(name: string): boolean {
+  return /@.+:\d+:\d+$/.test(name);
+}
+
+/** Ordinals of the selected nodes of class `name` (short or qualified). */
+export function ordinalsOfClass(snap: HeapSnapshot, name: string, options: CensusOptions = {}): number[] {
+  const qualified = options.shortnames === false || isQualified(name);
+  const classes = qualified ? snap.qualifiedClassIndexes() : snap.classIndexes();
+  const mask = selectNodes(snap, { ...options, filter: undefined });
+  const matches = new Map<number, boolean>();
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const c = classes[i]!;
+    let ok = matches.get(c);
+    if (ok === undefined) {
+      ok = snap.strings.get(c) === name;
+      matches.set(c, ok);
+    }
+    if (ok && (!options.filter || options.filter(snap.node(i)))) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * objgraph's `count`: how many objects of class `name` there are.
+ *
+ * @example
+ * count(snap, 'Session'); // 200
+ */
+export function count(snap: HeapSnapshot, name: string, options: CensusOptions = {}): number {
+  return ordinalsOfClass(snap, name, options).length;
+}
+
+/**
+ * objgraph's `by_type`: the nodes of class `name`.
+ *
+ * @example
+ * byType(snap, 'Session')[0].retainedSize;
+ */
+export function byType(snap: HeapSnapshot, name: string, options: CensusOptions = {}): HeapNode[] {
+  return ordinalsOfClass(snap, name, options).map((i) => snap.node(i));
+}

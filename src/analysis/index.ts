@@ -1,0 +1,3 @@
+/** The analysis layer: pure functions over snapshots. */
+export * from './census.js';
+export * from './compare.js';

@@ -1,0 +1,145 @@
+/**
+ * The offline face: `load(file)` returns a {@link Snapshot}, a heap snapshot
+ * with objgraph's functions as methods, plus what only files allow:
+ * comparison of snapshots, dominators and retained sizes.
+ */
+import {
+  HeapSnapshot,
+  readSnapshot,
+  readSnapshotFileSync,
+  parseSnapshotSync,
+  snapshotFromData,
+  type HeapNode,
+  type ProgressCallback,
+  type SnapshotData,
+  type SnapshotInput,
+} from '../snapshot/index.js';
+import {
+  byType,
+  census,
+  classStats,
+  compareSnapshots,
+  count,
+  mostCommonTypes,
+  newIds,
+  typestats,
+  type CensusOptions,
+  type CensusResultOptions,
+  type ClassDiff,
+  type ClassStats,
+  type MostCommonOptions,
+} from '../analysis/index.js';
+import { SnapshotParser } from '../snapshot/parser.js';
+
+export interface LoadOptions {
+  /** Progress of parsing (bytes) and of each index build. */
+  onProgress?: ProgressCallback;
+  /** Name for error messages when reading a stream. */
+  source?: string;
+}
+
+/**
+ * A loaded heap snapshot with objgraph's functions as methods.
+ *
+ * @example
+ * const snap = await load('app.heapsnapshot');
+ * snap.mostCommonTypes({ limit: 5 });
+ * snap.byType('Session')[0].retainedSize;
+ */
+export class Snapshot extends HeapSnapshot {
+  /** Number of objects of class `name` (short or qualified). */
+  count(name: string, options?: CensusOptions): number {
+    return count(this, name, options);
+  }
+
+  /** Class name → number of objects. */
+  typestats(options?: CensusOptions): Record<string, number> {
+    return typestats(this, options);
+  }
+
+  /** `[className, count]` pairs, most common first (`limit` defaults to 10; `sortBy` may be a size). */
+  mostCommonTypes(options?: MostCommonOptions): Array<[string, number]> {
+    return mostCommonTypes(this, options);
+  }
+
+  /** Per-class statistics with sizes, sorted by `sortBy` (default `count`). */
+  classStats(options?: MostCommonOptions & { retainedSizes?: boolean }): ClassStats[] {
+    return classStats(this, options);
+  }
+
+  /** Per-class statistics keyed by class name. */
+  census(options?: CensusResultOptions): Map<string, ClassStats> {
+    return census(this, options);
+  }
+
+  /** The objects of class `name`. */
+  byType(name: string, options?: CensusOptions): HeapNode[] {
+    return byType(this, name, options);
+  }
+
+  /** The object with snapshot id `id`, or undefined. */
+  at(id: number): HeapNode | undefined {
+    return this.nodeById(id);
+  }
+
+  /** The objects with these ids (ids not in the snapshot are skipped). */
+  atAddrs(ids: Iterable<number>): HeapNode[] {
+    const out: HeapNode[] = [];
+    for (const id of ids) {
+      const n = this.nodeById(id);
+      if (n) out.push(n);
+    }
+    return out;
+  }
+
+  /** Class-by-class comparison with an earlier snapshot of the same process. */
+  compare(earlier: HeapSnapshot, options?: CensusOptions): ClassDiff[] {
+    return compareSnapshots(earlier, this, options);
+  }
+
+  /** Ids of the objects that are new since an earlier snapshot of the same process, per class. */
+  newIds(earlier: HeapSnapshot, options?: CensusOptions): Map<string, Set<number>> {
+    return newIds(earlier, this, options);
+  }
+}
+
+const create = (data: SnapshotData): Snapshot => new Snapshot(data);
+
+/**
+ * Loads a heap snapshot from a file path (`.heapsnapshot` or gzip-compressed
+ * `.heapsnapshot.gz`), a readable stream, or an iterable of chunks.
+ *
+ * @example
+ * import { load } from 'objgraph';
+ * const snap = await load('app.heapsnapshot', { onProgress: (p) => console.error(p.phase, p.done, p.total) });
+ * console.log(snap.mostCommonTypes({ limit: 3, sortBy: 'retainedSize' }));
+ */
+export async function load(input: SnapshotInput, options: LoadOptions = {}): Promise<Snapshot> {
+  return readSnapshot(input, options, create);
+}
+
+/** Synchronous {@link load} of a file path. */
+export function loadSync(path: string, options: LoadOptions = {}): Snapshot {
+  return readSnapshotFileSync(path, options, create);
+}
+
+/** Parses a snapshot from chunks synchronously (for example the inspector's `addHeapSnapshotChunk` events). */
+export function parseChunks(chunks: Iterable<string | Uint8Array>, options: LoadOptions = {}): Snapshot {
+  return parseSnapshotSync(chunks, options, create);
+}
+
+/** A push parser that produces a {@link Snapshot}: `write(chunk)` as data arrives, then `end()`. */
+export class SnapshotReader {
+  private readonly parser: SnapshotParser;
+  private readonly onProgress: ProgressCallback | undefined;
+  constructor(options: LoadOptions = {}) {
+    this.parser = new SnapshotParser({ source: options.source ?? '<chunks>', onProgress: options.onProgress });
+    this.onProgress = options.onProgress;
+  }
+  write(chunk: string | Uint8Array): void {
+    this.parser.write(chunk);
+  }
+  end(): Snapshot {
+    return snapshotFromData(this.parser.end(), this.onProgress, create);
+  }
+}

@@ -1,0 +1,236 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progress } from '../src/index.js';
+import { knownHeap, tempDir } from './fixtures.js';
+import { syntheticSnapshot, type SyntheticNode } from './synthetic.js';
+
+const tricky = ['quote " inside', 'back\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
+
+function smallSnapshot(): string {
+  const nodes: SyntheticNode[] = [
+    { type: 'synthetic', name: '', id: 1, size: 0 },
+    { type: 'object', name: 'Window', id: 3, size: 10 },
+    ...tricky.map((name, i) => ({ type: 'string', name, id: 5 + 2 * i, size: 16 })),
+  ];
+  return syntheticSnapshot(nodes, [[0, 'shortcut', 'w', 1], ...tricky.map((_, i) => [1, 'property', `p${i}`, 2 + i] as [number, string, string, number])]);
+}
+
+function write(name: string, content: string | Uint8Array): string {
+  const file = join(tempDir(), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** Asserts that loading `file` fails with a SnapshotError whose message matches. */
+function assertRejects(file: string, pattern: RegExp): void {
+  assert.throws(
+    () => loadSync(file),
+    (e: unknown) => {
+      assert.ok(e instanceof SnapshotError, `expected a SnapshotError, got ${String(e)}`);
+      assert.ok(e.message.startsWith(file + ': '), `the message names the file: ${e.message}`);
+      assert.match(e.message, pattern);
+      return true;
+    },
+  );
+}
+
+test('strings with escapes decode exactly, whatever the chunk boundaries', () => {
+  const text = smallSnapshot();
+  const bytes = Buffer.from(text);
+  for (const size of [1, 2, 3, 7, 64, bytes.length]) {
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    const snap = parseChunks(chunks);
+    assert.equal(snap.nodeCount, 2 + tricky.length);
+    tricky.forEach((s, i) => assert.equal(snap.node(2 + i).name, s, `string ${i} with chunks of ${size}`));
+    assert.deepEqual(
+      snap.node(1).edges.map((e) => e.name),
+      tricky.map((_, i) => `p${i}`),
+    );
+  }
+});
+
+test('string chunks (as the inspector sends them) parse like bytes', () => {
+  const text = smallSnapshot();
+  // Split by code points (the inspector's chunks are ASCII: V8 escapes the rest).
+  const points = Array.from(text);
+  const pieces: string[] = [];
+  for (let i = 0; i < points.length; i += 5) pieces.push(points.slice(i, i + 5).join(''));
+  const snap = parseChunks(pieces);
+  assert.equal(snap.node(2 + 6).name, 'emoji 😀');
+});
+
+test('a real snapshot loads the same from a path, a stream, chunks, gzip and synchronously', async () => {
+  const file = knownHeap();
+  const fromPath = await load(file);
+  const fromStream = await load(createReadStream(file));
+  const sync = loadSync(file);
+  const gz = write('known.heapsnapshot.gz', gzipSync(readFileSync(file)));
+  const fromGz = await load(gz);
+  const fromGzSync = loadSync(gz);
+  for (const s of [fromStream, sync, fromGz, fromGzSync]) {
+    assert.equal(s.nodeCount, fromPath.nodeCount);
+    assert.equal(s.edgeCount, fromPath.edgeCount);
+    assert.deepEqual(s.nodeId, fromPath.nodeId);
+    assert.deepEqual(s.edgeTo, fromPath.edgeTo);
+    assert.equal(s.count('Session'), 200);
+  }
+  assert.equal(fromStream.source, '<stream>');
+});
+
+test('meta is read, not assumed: six node fields and a different field order work', () => {
+  // Six node fields (no detachedness), with the fields in another order than V8 writes them.
+  const header = {
+    meta: {
+      node_fields: ['name', 'type', 'edge_count', 'id', 'self_size', 'trace_node_id'],
+      node_types: ['string', ['hidden', 'object', 'synthetic'], 'number', 'number', 'number', 'number'],
+      edge_fields: ['to_node', 'type', 'name_or_index'],
+      edge_types: ['node', ['property', 'element', 'weak'], 'string_or_number'],
+    },
+    node_count: 3,
+    edge_count: 3,
+  };
+  // root(synthetic) -property a-> A(object, 12 bytes) -element 0-> B(object), A -weak w-> root
+  const nodes = [0, 2, 1, 1, 0, 0, 1, 1, 2, 3, 12, 0, 2, 1, 0, 5, 20, 0];
+  const edges = [6, 0, 3, 12, 1, 0, 0, 2, 4];
+  const text = JSON.stringify({ snapshot: header, nodes, edges, strings: ['', 'A', 'B', 'a', 'w'] });
+  const snap = parseChunks([text]);
+  assert.equal(snap.nodeCount, 3);
+  assert.equal(snap.detachedness, undefined);
+  const a = snap.node(1);
+  assert.equal(a.name, 'A');
+  assert.equal(a.type, 'object');
+  assert.equal(a.id, 3);
+  assert.equal(a.rawSelfSize, 12);
+  assert.deepEqual(
+    a.edges.map((e) => [e.type, e.name, e.to.name]),
+    [
+      ['element', 0, 'B'],
+      ['weak', 'w', ''],
+    ],
+  );
+  assert.deepEqual(
+    snap.root.edges.map((e) => [e.type, e.name, e.to.name]),
+    [['property', 'a', 'A']],
+  );
+});
+
+test('node types beyond the classic list (object shape, wasm object) are accepted', () => {
+  const header = JSON.parse(smallSnapshot()).snapshot;
+  header.meta.node_types[0] = [...header.meta.node_types[0], 'wasm object'];
+  const parsed = JSON.parse(smallSnapshot());
+  parsed.snapshot = header;
+  parsed.snapshot.extra_native_bytes = 4096;
+  const snap = parseChunks([JSON.stringify(parsed)]);
+  assert.equal(snap.nodeTypeNames.at(-1), 'wasm object');
+  assert.equal(snap.extraNativeBytes, 4096);
+});
+
+test('progress is reported while parsing and while building indexes', () => {
+  const events: Progress[] = [];
+  const snap = loadSync(knownHeap(), { onProgress: (p) => events.push(p) });
+  const parse = events.filter((e) => e.phase === 'parse');
+  assert.ok(parse.length >= 1);
+  assert.equal(parse.at(-1)!.done, parse.at(-1)!.total);
+  snap.retainedSizes();
+  snap.distances();
+  const phases = new Set(events.map((e) => e.phase));
+  for (const p of ['retainers', 'shallow sizes', 'dominators', 'distances']) assert.ok(phases.has(p), `phase ${p} reported`);
+});
+
+test('bad input: empty file', () => {
+  assertRejects(write('empty.heapsnapshot', ''), /empty input \(0 bytes\): not a heap snapshot/);
+});
+
+test('bad input: only white space', () => {
+  assertRejects(write('blank.heapsnapshot', '  \n '), /not JSON: only white space/);
+});
+
+test('bad input: truncated file names the byte and the section', () => {
+  const text = readFileSync(knownHeap());
+  const cut = Math.floor(text.length * 0.6);
+  const file = write('truncated.heapsnapshot', text.subarray(0, cut));
+  assertRejects(file, new RegExp(`truncated: unexpected end of data at byte ${cut} \\(inside "(edges|strings|nodes)"\\)`));
+});
+
+test('bad input: not JSON', () => {
+  assertRejects(write('text.heapsnapshot', 'hello world'), /not JSON: unexpected 'h' \(at byte 0\)/);
+  assertRejects(write('binary.heapsnapshot', Buffer.from([0x89, 0x50, 0x4e, 0x47])), /not JSON: unexpected byte 0x89/);
+});
+
+test('bad input: JSON that is not a heap snapshot', () => {
+  assertRejects(write('array.json', '[1, 2, 3]'), /JSON, but not a V8 heap snapshot: the top level is not an object/);
+  assertRejects(write('object.json', '{"name": "package", "version": "1.0.0", "deps": {"a": [1, {"b": "}"}]}}'), /JSON, but not a V8 heap snapshot: there is no "snapshot" header/);
+});
+
+test('bad input: meta missing a required field', () => {
+  const parsed = JSON.parse(smallSnapshot());
+  delete parsed.snapshot.meta.node_fields;
+  assertRejects(write('nometa.heapsnapshot', JSON.stringify(parsed)), /snapshot\.meta is missing "node_fields"/);
+  const noId = JSON.parse(smallSnapshot());
+  noId.snapshot.meta.node_fields[2] = 'identifier';
+  assertRejects(write('noid.heapsnapshot', JSON.stringify(noId)), /snapshot\.meta\.node_fields has no "id" field/);
+  const noCount = JSON.parse(smallSnapshot());
+  delete noCount.snapshot.edge_count;
+  assertRejects(write('nocount.heapsnapshot', JSON.stringify(noCount)), /snapshot\.edge_count is missing or not a count/);
+});
+
+test('bad input: counts that disagree with the arrays', () => {
+  const more = JSON.parse(smallSnapshot());
+  more.snapshot.node_count += 1;
+  assertRejects(write('fewer-nodes.heapsnapshot', JSON.stringify(more)), /snapshot\.node_count says 12 nodes \(84 values\), but the "nodes" array holds 77 values \(11 nodes\)/);
+  const less = JSON.parse(smallSnapshot());
+  less.snapshot.node_count -= 1;
+  assertRejects(write('more-nodes.heapsnapshot', JSON.stringify(less)), /snapshot\.node_count says 10 nodes, but the "nodes" array holds more/);
+  const edges = JSON.parse(smallSnapshot());
+  edges.snapshot.edge_count += 2;
+  assertRejects(write('edge-sum.heapsnapshot', JSON.stringify(edges)), /the nodes' edge counts add up to 10, but snapshot\.edge_count says 12/);
+  const partial = JSON.parse(smallSnapshot());
+  partial.nodes.pop();
+  assertRejects(write('partial-node.heapsnapshot', JSON.stringify(partial)), /holds 76 values \(10\.86 nodes\)/);
+});
+
+test('bad input: an edge pointing outside the node array', () => {
+  const parsed = JSON.parse(smallSnapshot());
+  parsed.edges[2] = 7 * 1000;
+  assertRejects(write('outside.heapsnapshot', JSON.stringify(parsed)), /edge 0 points to node offset 7000, outside the nodes array \(11 nodes of 7 fields\)/);
+  const misaligned = JSON.parse(smallSnapshot());
+  misaligned.edges[2] = 8;
+  assertRejects(write('misaligned.heapsnapshot', JSON.stringify(misaligned)), /edge 0 points to node offset 8/);
+});
+
+test('bad input: indexes into the strings table past its end', () => {
+  const parsed = JSON.parse(smallSnapshot());
+  parsed.nodes[1] = 999;
+  assertRejects(write('bad-string.heapsnapshot', JSON.stringify(parsed)), /node 0 names string 999, but there are 22 strings/);
+});
+
+test('bad input: a missing file, a directory, corrupt gzip', () => {
+  const missing = join(tempDir(), 'does-not-exist.heapsnapshot');
+  assertRejects(missing, /cannot read: no such file/);
+  const folder = join(tempDir(), 'a-folder');
+  mkdirSync(folder, { recursive: true });
+  assertRejects(folder, /cannot read: is a directory/);
+  const gz = gzipSync(Buffer.from(smallSnapshot()));
+  assertRejects(write('corrupt.heapsnapshot.gz', gz.subarray(0, gz.length - 12)), /corrupt gzip data/);
+});
+
+test('bad input: the async loader reports the same errors', async () => {
+  await assert.rejects(load(write('empty2.heapsnapshot', '')), /empty2\.heapsnapshot: empty input/);
+  const gz = gzipSync(Buffer.from(smallSnapshot()));
+  await assert.rejects(load(write('corrupt2.heapsnapshot.gz', gz.subarray(0, 40))), /corrupt2\.heapsnapshot\.gz: (corrupt gzip data|truncated)/);
+});
+
+test('deeply nested unknown sections are skipped without recursion', () => {
+  const parsed = smallSnapshot().replace('"trace_tree":[]', `"trace_tree":${'['.repeat(200000)}${']'.repeat(200000)}`);
+  const snap = parseChunks([parsed]);
+  assert.equal(snap.nodeCount, 11);
+});
+
+test('gzip data fed to the push parser is refused with advice', () => {
+  const parser = new SnapshotParser({ source: 'x.gz' });
+  assert.throws(() => parser.write(gzipSync(Buffer.from('{}'))), /x\.gz: the data is gzip-compressed: decompress it first/);
+});
