@@ -140,19 +140,31 @@ function statusText(s: ToolSummary): string {
   }
 }
 
+const fmtLoad = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
 const labelOf = (id: ToolId): string => TOOL_SPECS.find((t) => t.id === id)!.label;
 
 // ---- class comparison -----------------------------------------------------------
 
 /**
- * Names that every tool spells the same way: constructor names of objects. Bracketed names
- * ((closure), (string), (concatenated string), …) and vscode's `system / Context` are spelt
- * differently by each tool (memlab has no DevTools class names at all: closures are `(closure)` here
- * only because the bench groups memlab's non-object nodes by node type), so they are left out.
+ * Names that every tool spells the same way: constructor names of objects, plus closures
+ * (`(closure)` in DevTools, vscode and memlab, `Function` in objgraph). Other bracketed names
+ * ((string), (array), (concatenated string), …) are spelt or filtered differently
+ * by each tool (memlab has no DevTools class names at all: the bench groups memlab's non-object
+ * nodes by node type; objgraph hides V8 internals such as (array) by default), so they are left out.
  */
 function objectClasses(classes: [string, number][]): [string, number][] {
-  return classes.filter(([n]) => !n.startsWith('(') && !n.startsWith('system / ') && n !== '');
+  const merged = new Map<string, number>();
+  for (const [raw, count] of classes) {
+    const n = CANONICAL[raw] ?? raw;
+    if (n.startsWith('(') || n === '') continue;
+    merged.set(n, (merged.get(n) ?? 0) + count);
+  }
+  return [...merged.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
+
+/** Same class, different spelling: DevTools/vscode/memlab say `(closure)`, objgraph says `Function`. */
+const CANONICAL: Record<string, string> = { '(closure)': 'Function' };
 
 interface Comparison {
   reference: ToolId;
@@ -205,7 +217,7 @@ function markdownFor(r: SizeReport): string {
   for (const t of r.tools) {
     const name = labelOf(t.tool);
     if (t.status !== 'ok' || t.medianMs === null) {
-      const rss = t.maxRssBytes ? `${fmtBytes(t.maxRssBytes)}` : '—';
+      const rss = t.maxRssBytes && t.status !== 'unavailable' ? `${fmtBytes(t.maxRssBytes)}` : '';
       lines.push(`| ${name} | ${statusText(t)} | | ${rss} | | | | |`);
       continue;
     }
@@ -214,8 +226,8 @@ function markdownFor(r: SizeReport): string {
     const rssRatio = t.maxRssBytes !== null ? `${(t.maxRssBytes / s.bytes).toFixed(2)}` : '—';
     const mbps = (s.bytes / MB / (t.medianMs / 1000)).toFixed(0);
     const ours = TOOL_SPECS.find((x) => x.id === t.tool)!.ours;
-    const vsParse = !ours && oursParseMs ? fmtRatio(t.medianMs / oursParseMs) : '';
-    const vsFull = !ours && oursFullMs ? fmtRatio(t.medianMs / oursFullMs) : '';
+    const vsParse = !ours && t.tool !== 'cat' && oursParseMs ? fmtRatio(t.medianMs / oursParseMs) : '';
+    const vsFull = !ours && t.tool !== 'cat' && oursFullMs ? fmtRatio(t.medianMs / oursFullMs) : '';
     lines.push(`| ${name} | ${fmtSec(t.medianMs)} | ${range} | ${rss} | ${rssRatio} | ${mbps} | ${vsParse} | ${vsFull} |`);
   }
   lines.push('');
@@ -238,7 +250,7 @@ function markdownFor(r: SizeReport): string {
   }
   if (r.comparisons.length) {
     lines.push('');
-    lines.push('Top 10 object classes by count (constructor names; bracketed DevTools names are spelt differently by each tool):');
+    lines.push('Top 10 object classes by count (constructor names, closures as `Function`; other bracketed names are spelt or filtered differently by each tool):');
     for (const c of r.comparisons) {
       lines.push(`- ${labelOf(c.reference)} vs ${labelOf(c.other)}: ${c.agree ? 'agree' : `**differ**: ${c.mismatches.join('; ')}`}`);
     }
@@ -257,6 +269,7 @@ function classListFor(r: SizeReport): string {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const started = new Date();
+  const loadStart = fmtLoad();
   log(`objgraph bench — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / GiB).toFixed(1)} GiB RAM; cache ${cacheDir()}`);
 
   const snapshots: SnapshotInfo[] = [];
@@ -333,14 +346,15 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, Node ${process.version}. ` +
       `Peers: ${Object.entries(peerVersions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ') || 'none'}. ` +
-      `Snapshot generation: ${generation}. Times exclude process start-up and module loading; the snapshot is in the page cache.\n`,
+      `Snapshot generation: ${generation}. Times exclude process start-up and module loading; the snapshot is in the page cache. ` +
+      `Load average at start / end: ${loadStart} / ${fmtLoad()}.\n`,
   );
 
   const json = {
     date: started.toISOString(),
     generatorVersion: GENERATOR_VERSION,
     sizes: Object.fromEntries(opts.sizes.map((s) => [s, SIZES[s]])),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemBytes: os.totalmem(), node: process.version, platform: process.platform },
+    machine: { loadAverageStart: loadStart, loadAverageEnd: fmtLoad(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemBytes: os.totalmem(), node: process.version, platform: process.platform },
     peers: peerVersions,
     memCapBytes: opts.memCapBytes,
     reports,

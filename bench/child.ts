@@ -169,7 +169,9 @@ async function runOurs(full: boolean): Promise<Timed> {
   const counts = new Map<string, number>();
   let note: string | undefined;
   try {
-    const stats = typeof snap!.typestats === 'function' ? snap!.typestats() : snap!.mostCommonTypes({ limit: 1 << 30 });
+    // `all: true`: every node, V8 internals included, as the peers count them (the default census
+    // shows only user-visible classes).
+    const stats = typeof snap!.typestats === 'function' ? snap!.typestats({ all: true }) : snap!.mostCommonTypes({ limit: 1 << 30 });
     if (Array.isArray(stats)) {
       for (const row of stats as unknown[]) if (Array.isArray(row)) counts.set(String(row[0]), Number(row[1]));
     } else if (stats && typeof stats === 'object') {
@@ -206,7 +208,8 @@ async function main(): Promise<void> {
     emit({ ok: true, ms, phases: r.phases, maxRssBytes: Number.isNaN(r.rss) ? null : r.rss, nodeCount: r.nodeCount ?? null, classes: r.classes ?? null, note: r.note ?? null });
   } catch (e) {
     const err = e as Error;
-    const msg = err && typeof err === 'object' && 'message' in err ? `${err.name}: ${err.message}` : String(e);
+    let msg = err && typeof err === 'object' && 'message' in err ? `${err.name}: ${err.message}` : String(e);
+    if (err?.name === 'RuntimeError' && tool.startsWith('vscode')) msg += ' (WebAssembly trap: a panic or failed allocation inside the wasm32 module, whose memory is capped at 4 GiB)';
     emit({ ok: false, error: msg, maxRssBytes: maxRssBytes() });
   }
   // Exit without waiting for peers' timers/handles, and without freeing huge heaps.
