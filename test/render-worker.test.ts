@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { callRenderer, disposeRenderer, rendererRunning } from '../src/render/worker-client.js';
+import { callRenderer, disposeRenderer, rendererRunning, warmUpRenderer } from '../src/render/worker-client.js';
 import { seedGraph } from './render-helpers.js';
 
 const graphModule = fileURLToPath(new URL('../src/render/graph.js', import.meta.url));
@@ -66,6 +66,9 @@ test('disposeRenderer ends the worker; the next render starts a new one', () => 
   disposeRenderer();
   assert.ok(!rendererRunning());
   assert.match(seedGraph().toSvg(), /<svg/);
+  assert.ok(rendererRunning());
+  disposeRenderer();
+  warmUpRenderer();
   assert.ok(rendererRunning());
 });
 

@@ -77,6 +77,16 @@ export function disposeRenderer(): void {
   }
 }
 
+/**
+ * Starts the render worker now and waits until Graphviz and the rasteriser
+ * are loaded, so that the first render is fast and so that the few objects
+ * the worker handle adds to the main isolate (a Worker, a MessagePort)
+ * exist before a baseline is taken (e.g. by a growth tracker).
+ */
+export function warmUpRenderer(timeoutMs: number = DEFAULT_TIMEOUT_MS): void {
+  callRenderer({ op: 'warm' }, timeoutMs);
+}
+
 /** True while a render worker is running (for tests and diagnostics). */
 export function rendererRunning(): boolean {
   return state !== null && !state.dead;
@@ -91,12 +101,8 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
  */
 export function callRenderer(request: WithoutId<RenderRequest>, timeoutMs: number = DEFAULT_TIMEOUT_MS): RenderResponse & { ok: true } {
   if (state && state.dead) {
-    const err = state.error;
+    // It died between calls (its error had no caller to go to): start afresh.
     disposeRenderer();
-    if (err) {
-      // Report it once, then start afresh on the next call.
-      throw new Error(`objgraph render worker failed: ${err.message}`);
-    }
   }
   if (!state) state = start();
   const st = state;
@@ -115,7 +121,8 @@ export function callRenderer(request: WithoutId<RenderRequest>, timeoutMs: numbe
     const left = deadline - Date.now();
     if (left <= 0) {
       disposeRenderer();
-      throw new Error(`objgraph render worker did not answer within ${timeoutMs} ms; it was stopped`);
+      const why = st.error ? ` (${st.error.message})` : '';
+      throw new Error(`objgraph render worker did not answer within ${timeoutMs} ms${why}; it was stopped`);
     }
     // Slices of at most a second, so a worker that died without a word is
     // noticed by the deadline and a missed notify costs one slice.

@@ -17,6 +17,7 @@ export interface PngParams {
 
 export type RenderRequest =
   | { id: number; op: 'ping' }
+  | { id: number; op: 'warm' }
   | { id: number; op: 'svg'; dot: string }
   | { id: number; op: 'png'; dot: string; png: PngParams }
   | { id: number; op: 'svg2png'; svg: string; png: PngParams };

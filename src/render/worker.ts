@@ -76,6 +76,10 @@ async function handle(req: RenderRequest): Promise<RenderResponse> {
   switch (req.op) {
     case 'ping':
       return { id: req.id, ok: true };
+    case 'warm':
+      await viz();
+      await resvg();
+      return { id: req.id, ok: true };
     case 'svg': {
       const { svg, warnings } = await layout(req.dot);
       return { id: req.id, ok: true, svg, warnings };
