@@ -40,7 +40,7 @@ function ensureChromium(): void {
 const EVIL = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 
 function leakGraph(): Graph {
-  const b = new GraphBuilder({ direction: 'backrefs', maxDepth: 3, title: 'why is Session @42 alive?' });
+  const b = new GraphBuilder({ direction: 'backrefs', maxDepth: 3, title: 'why is Session @42 alive? </title><script>window.__pwned=3</script>' });
   b.addNode({ key: '42', id: 42, className: 'Session', description: 'Session {user, cart}', selfSize: 48, retainedSize: 10_240, depth: 0, root: true, details: { type: 'object', distance: 4 } });
   b.addNode({ key: '7', id: 7, className: 'Map', description: '1000 items', selfSize: 32, retainedSize: 2_000_000, depth: 1, highlight: true });
   b.addNode({ key: '5', id: 5, className: '(closure)', description: 'handler @ server.js:12', selfSize: 64, retainedSize: 128, depth: 1 });
@@ -89,7 +89,8 @@ test('the HTML page works in headless Chromium: visible graph, search, details, 
 
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-  assert.equal(await page.title(), 'objgraph: why is Session @42 alive?');
+  assert.equal(await page.title(), 'objgraph: why is Session @42 alive? </title><script>window.__pwned=3</script>');
+  assert.equal(await page.locator('h1').textContent(), 'why is Session @42 alive? </title><script>window.__pwned=3</script>');
 
   // Graphviz's SVG is well-formed XML by the browser's own parser.
   const parseError = await page.evaluate(
