@@ -1,0 +1,291 @@
+/**
+ * The current isolate seen through an in-process `node:inspector` session,
+ * driven synchronously.
+ *
+ * Facts this module relies on (checked on Node 20, main thread and worker
+ * threads alike; see test/live-inspector.test.ts):
+ * - `session.post()` on an in-process session dispatches the command
+ *   synchronously and calls its callback before `post` returns;
+ * - `HeapProfiler.takeHeapSnapshot` delivers every
+ *   `HeapProfiler.addHeapSnapshotChunk` event during that same call, after the
+ *   graph has been built, so chunks never appear in the snapshot they belong to;
+ * - taking a snapshot runs a full garbage collection first.
+ *
+ * Observer effect. Everything this module keeps between calls hangs off one
+ * object, {@link ToolRoot}; the session itself and the options object passed
+ * with each snapshot command are reachable from it. Their snapshot ids are
+ * known ({@link LiveInspector.toolIds}), so the objects reachable only through
+ * them can be excluded from results (see `./exclude.ts`). Per call, Node's
+ * `Session.post` allocates one message object (which points at our options
+ * object, so it can be recognised) and its JSON text; both sit on the stack
+ * while V8 builds the graph and are recognised by `./exclude.ts` too. Nothing
+ * here ever logs to the console: with a session connected, V8 keeps console
+ * arguments alive for replay.
+ */
+import { Session } from 'node:inspector';
+
+/** Thrown when the inspector refuses a command (message from V8). */
+export class InspectorError extends Error {
+  constructor(method: string, message: string) {
+    super(`${method}: ${message}`);
+    this.name = 'InspectorError';
+  }
+}
+
+/** Receives snapshot chunks as the inspector produces them. */
+export type ChunkSink = (chunk: string) => void;
+
+interface RemoteObject {
+  type: string;
+  subtype?: string;
+  objectId?: string;
+  value?: unknown;
+  unserializableValue?: string;
+}
+
+/** Everything the tool keeps alive between calls; one object so its id is known. */
+interface ToolRoot {
+  session: Session;
+  /** Options object of every takeHeapSnapshot command; never reallocated. */
+  snapshotParams: { reportProgress: boolean };
+  /** The params object of collectGarbage / other parameterless commands. */
+  emptyParams: Record<string, never>;
+  /** Slot through which objects pass between JavaScript and the inspector. */
+  slot: unknown;
+  /** Result of the last command (written by the shared callback). */
+  error: Error | null;
+  result: unknown;
+  answered: boolean;
+  /** Receiver of snapshot chunks while a snapshot is being taken. */
+  sink: ChunkSink | null;
+  /** Remote object id of this ToolRoot, in a long-lived object group. */
+  selfObjectId: string;
+  /** Snapshot ids of the tool's own roots, once known. */
+  ids: number[];
+  /** Tracker states and other long-lived data registered by the faces. */
+  states: unknown[];
+  /** The one callback of every command, made once. */
+  answer: (error: Error | null, result?: unknown) => void;
+}
+
+const PERSISTENT_GROUP = 'objgraph-js:persistent';
+const TEMP_GROUP = 'objgraph-js:temp';
+const GLOBAL_KEY = Symbol.for('objgraph-js.toolRoot');
+const GET_SLOT = 'function () { return this.slot; }';
+const SET_SLOT = 'function (value) { this.slot = value; }';
+
+/** Synchronous facade over an in-process inspector session on the current isolate. */
+export class LiveInspector {
+  private readonly root: ToolRoot;
+
+  constructor() {
+    const session = new Session();
+    session.connect();
+    const root: ToolRoot = {
+      session,
+      snapshotParams: Object.freeze({ reportProgress: false }) as { reportProgress: boolean },
+      emptyParams: Object.freeze({}) as Record<string, never>,
+      slot: undefined,
+      error: null,
+      result: undefined,
+      answered: false,
+      sink: null,
+      selfObjectId: '',
+      ids: [],
+      states: [],
+      answer: (error: Error | null, result?: unknown): void => {
+        root.error = error;
+        root.result = result;
+        root.answered = true;
+      },
+    };
+    this.root = root;
+    // One listener for the life of the session: no closure is made per snapshot.
+    session.on('HeapProfiler.addHeapSnapshotChunk', (message: { params: { chunk: string } }) => {
+      const sink = root.sink;
+      if (sink !== null) sink(message.params.chunk);
+    });
+    this.post('HeapProfiler.enable');
+    // Get a remote handle on the root once, through a global slot removed at once.
+    const g = globalThis as unknown as Record<symbol, unknown>;
+    g[GLOBAL_KEY] = root;
+    let remote: RemoteObject;
+    try {
+      remote = (this.post('Runtime.evaluate', {
+        expression: `globalThis[Symbol.for(${JSON.stringify(GLOBAL_KEY.description)})]`,
+        objectGroup: PERSISTENT_GROUP,
+        silent: true,
+        includeCommandLineAPI: false,
+      }) as { result: RemoteObject }).result;
+    } finally {
+      delete g[GLOBAL_KEY];
+    }
+    if (remote.objectId === undefined) throw new InspectorError('Runtime.evaluate', 'no handle on the tool root');
+    root.selfObjectId = remote.objectId;
+  }
+
+  /** Sends one command and returns its result; throws InspectorError on failure. */
+  post(method: string, params?: object): unknown {
+    const root = this.root;
+    root.answered = false;
+    root.error = null;
+    root.result = undefined;
+    root.session.post(method, params ?? root.emptyParams, root.answer);
+    if (!root.answered) {
+      throw new InspectorError(method, 'the inspector did not answer synchronously');
+    }
+    const error = root.error as Error | null;
+    const result = root.result;
+    root.error = null;
+    root.result = undefined;
+    if (error !== null) throw new InspectorError(method, error.message);
+    return result;
+  }
+
+  /**
+   * Takes a heap snapshot, handing each chunk to `sink` as it arrives.
+   * A full GC precedes the snapshot (V8 does it; `gc: true` asks for one more).
+   */
+  takeSnapshot(sink: ChunkSink, gc = false): void {
+    const root = this.root;
+    if (root.sink !== null) throw new Error('objgraph: a heap snapshot is already being taken');
+    if (gc) this.post('HeapProfiler.collectGarbage');
+    root.sink = sink;
+    try {
+      this.post('HeapProfiler.takeHeapSnapshot', root.snapshotParams);
+    } finally {
+      root.sink = null;
+    }
+    // V8 hands out ids only for objects a snapshot has seen: ours are known now.
+    if (root.ids.length === 0) {
+      root.ids = [this.knownId(root), this.knownId(root.session), this.knownId(root.snapshotParams)];
+    }
+  }
+
+  /**
+   * Snapshot ids of the tool's own roots (the root object, the session, the
+   * snapshot options); empty until the first snapshot.
+   */
+  get toolIds(): readonly number[] {
+    return this.root.ids;
+  }
+
+  /** The snapshot options object passed with every takeHeapSnapshot command. */
+  get snapshotParams(): object {
+    return this.root.snapshotParams;
+  }
+
+  /** Registers long-lived tool data so that it is reachable only through the tool root. */
+  register(state: unknown): number {
+    this.root.states.push(state);
+    return this.root.states.length - 1;
+  }
+
+  /** Drops long-lived tool data registered earlier. */
+  unregister(index: number): void {
+    this.root.states[index] = undefined;
+  }
+
+  /** Long-lived tool data registered earlier. */
+  registered(index: number): unknown {
+    return this.root.states[index];
+  }
+
+  /**
+   * The snapshot id of a live object or function (V8's HeapObjectsMap id: the
+   * same id its node has in every snapshot of this isolate, never reused).
+   */
+  id(value: object): number {
+    let id = this.knownId(value);
+    if (id === 0) {
+      // V8 only knows ids of objects some snapshot has seen (getHeapObjectId
+      // answers 0 for younger ones): take one, without reading it.
+      this.takeSnapshot(ignoreChunk);
+      id = this.knownId(value);
+    }
+    return id;
+  }
+
+  /** The snapshot id of `value` if a snapshot has already seen it, else 0. Cheap. */
+  knownId(value: object): number {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
+      throw new TypeError('objgraph: id() needs an object or a function');
+    }
+    const root = this.root;
+    root.slot = value;
+    try {
+      const remote = (this.post('Runtime.callFunctionOn', {
+        objectId: root.selfObjectId,
+        functionDeclaration: GET_SLOT,
+        objectGroup: TEMP_GROUP,
+        silent: true,
+      }) as { result: RemoteObject }).result;
+      if (remote.objectId === undefined) throw new InspectorError('Runtime.callFunctionOn', 'no handle on the object');
+      return this.heapObjectIdOfRemote(remote.objectId);
+    } finally {
+      root.slot = undefined;
+      this.post('Runtime.releaseObjectGroup', { objectGroup: TEMP_GROUP });
+    }
+  }
+
+  /**
+   * The live value whose snapshot id is `id`, or undefined when no live heap
+   * object has it (it was collected, or it is a V8 internal the inspector
+   * does not hand out). Costs one heap walk in V8.
+   */
+  at(id: number): unknown {
+    const root = this.root;
+    try {
+      let remote: RemoteObject;
+      try {
+        remote = (this.post('HeapProfiler.getObjectByHeapObjectId', {
+          objectId: String(id),
+          objectGroup: TEMP_GROUP,
+        }) as { result: RemoteObject }).result;
+      } catch (e) {
+        if (e instanceof InspectorError) return undefined;
+        throw e;
+      }
+      if (remote.objectId === undefined) {
+        // Primitives come back by value.
+        if (remote.unserializableValue !== undefined) return undefined;
+        return remote.value;
+      }
+      this.post('Runtime.callFunctionOn', {
+        objectId: root.selfObjectId,
+        functionDeclaration: SET_SLOT,
+        arguments: [{ objectId: remote.objectId }],
+        silent: true,
+      });
+      const value = root.slot;
+      return value;
+    } finally {
+      root.slot = undefined;
+      this.post('Runtime.releaseObjectGroup', { objectGroup: TEMP_GROUP });
+    }
+  }
+
+  /** Disconnects the session (the instance is unusable afterwards). */
+  dispose(): void {
+    try {
+      this.post('Runtime.releaseObjectGroup', { objectGroup: PERSISTENT_GROUP });
+    } finally {
+      this.root.session.disconnect();
+    }
+  }
+
+  private heapObjectIdOfRemote(objectId: string): number {
+    const r = this.post('HeapProfiler.getHeapObjectId', { objectId }) as { heapSnapshotObjectId: string };
+    return Number(r.heapSnapshotObjectId);
+  }
+}
+
+function ignoreChunk(): void {}
+
+let shared: LiveInspector | null = null;
+
+/** The inspector of the current isolate, created on first use. */
+export function liveInspector(): LiveInspector {
+  if (shared === null) shared = new LiveInspector();
+  return shared;
+}
