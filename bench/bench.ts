@@ -250,7 +250,7 @@ function markdownFor(r: SizeReport): string {
   }
   if (r.comparisons.length) {
     lines.push('');
-    lines.push('Top 10 object classes by count (constructor names, closures as `Function`; other bracketed names are spelt or filtered differently by each tool):');
+    lines.push('Top 10 object classes by count (constructor names, closures as `Function`; other bracketed names are spelt or counted differently by each tool: memlab says `(code)`, vscode `(closure)`, and objgraph, like recent DevTools, does not count zero-size nodes such as `(array)` element stores attributed to their owner):');
     for (const c of r.comparisons) {
       lines.push(`- ${labelOf(c.reference)} vs ${labelOf(c.other)}: ${c.agree ? 'agree' : `**differ**: ${c.mismatches.join('; ')}`}`);
     }
@@ -291,29 +291,35 @@ async function main(): Promise<void> {
   for (const snap of snapshots) {
     const runs = opts.runs ?? DEFAULT_RUNS[snap.size];
     const timeoutSec = opts.timeoutSec ?? Math.round(60 + (0.6 * snap.bytes) / MB);
-    const summaries: ToolSummary[] = [];
+    // Runs are interleaved (run 1 of every tool, then run 2, …) so that load from other processes
+    // on a shared machine spreads over all tools instead of penalising one.
+    const outcomes = new Map<ToolId, RunOutcome[]>(opts.tools.map((t) => [t, []]));
+    const done = new Set<ToolId>();
     for (const tool of opts.tools) {
-      const spec = TOOL_SPECS.find((t) => t.id === tool)!;
-      const outcomes: RunOutcome[] = [];
-      if (spec.needsPeers && tool.startsWith('vscode') && !peerVersions['@vscode/v8-heap-parser']) {
-        outcomes.push(unavailable('@vscode/v8-heap-parser is not installed'));
-      } else if (spec.needsPeers && tool.startsWith('memlab') && !peerVersions['@memlab/core']) {
-        outcomes.push(unavailable('@memlab/core is not installed'));
-      } else {
-        for (let i = 0; i < runs; i++) {
-          const o = await runTool(tool, snap.file, { timeoutMs: timeoutSec * 1000, memCapBytes: opts.memCapBytes, peersDir: peersDir() });
-          outcomes.push(o);
-          log(
-            `[${snap.size}] ${spec.label} run ${i + 1}/${runs}: ` +
-              (o.status === 'ok'
-                ? `${fmtSec(o.ms!)}, peak RSS ${o.maxRssBytes !== null ? fmtBytes(o.maxRssBytes) : '—'}${o.phases && Object.keys(o.phases).length > 1 ? ` (${Object.entries(o.phases).map(([k, v]) => `${k} ${fmtSec(v)}`).join(', ')})` : ''}`
-                : `${o.status}: ${o.detail ?? ''}`),
-          );
-          if (o.status !== 'ok') break; // a failure is deterministic: do not repeat it
-        }
+      if (tool.startsWith('vscode') && !peerVersions['@vscode/v8-heap-parser']) {
+        outcomes.get(tool)!.push(unavailable('@vscode/v8-heap-parser is not installed'));
+        done.add(tool);
+      } else if (tool.startsWith('memlab') && !peerVersions['@memlab/core']) {
+        outcomes.get(tool)!.push(unavailable('@memlab/core is not installed'));
+        done.add(tool);
       }
-      summaries.push(summarise(tool, outcomes));
     }
+    for (let i = 0; i < runs; i++) {
+      for (const tool of opts.tools) {
+        if (done.has(tool)) continue;
+        const spec = TOOL_SPECS.find((t) => t.id === tool)!;
+        const o = await runTool(tool, snap.file, { timeoutMs: timeoutSec * 1000, memCapBytes: opts.memCapBytes, peersDir: peersDir() });
+        outcomes.get(tool)!.push(o);
+        log(
+          `[${snap.size}] ${spec.label} run ${i + 1}/${runs}: ` +
+            (o.status === 'ok'
+              ? `${fmtSec(o.ms!)}, peak RSS ${o.maxRssBytes !== null ? fmtBytes(o.maxRssBytes) : '—'}${o.phases && Object.keys(o.phases).length > 1 ? ` (${Object.entries(o.phases).map(([k, v]) => `${k} ${fmtSec(v)}`).join(', ')})` : ''}`
+              : `${o.status}: ${o.detail ?? ''}`),
+        );
+        if (o.status !== 'ok') done.add(tool); // a failure is deterministic: do not repeat it
+      }
+    }
+    const summaries: ToolSummary[] = opts.tools.map((tool) => summarise(tool, outcomes.get(tool)!));
     const peersOk = summaries.filter((t) => !TOOL_SPECS.find((x) => x.id === t.tool)!.ours && t.tool !== 'cat' && t.status === 'ok' && t.medianMs !== null);
     const fastest = peersOk.sort((a, b) => a.medianMs! - b.medianMs!)[0];
     const withClasses = summaries.filter((t) => t.classes && t.status === 'ok');
