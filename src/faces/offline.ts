@@ -30,6 +30,9 @@ import {
   type MostCommonOptions,
 } from '../analysis/index.js';
 import { SnapshotParser } from '../snapshot/parser.js';
+import * as graphs from './graphs.js';
+import type { Chain, ChainLike, ChainOptions, NodePredicate, WhyAlive, WhyAliveOptions } from '../analysis/paths.js';
+import type { Graph } from '../render/graph.js';
 
 export interface LoadOptions {
   /** Progress of parsing (bytes) and of each index build. */
@@ -100,6 +103,42 @@ export class Snapshot extends HeapSnapshot {
   /** Ids of the objects that are new since an earlier snapshot of the same process, per class. */
   newIds(earlier: HeapSnapshot, options?: CensusOptions): Map<string, Set<number>> {
     return newIds(earlier, this, options);
+  }
+
+  /** objgraph's find_ref_chain: the shortest chain `[start, …, match]`, or `{found: false}`. */
+  findRefChain(start: HeapNode, predicate: NodePredicate, options?: ChainOptions): Chain {
+    return graphs.findRefChain(this, start, predicate, options);
+  }
+
+  /** objgraph's find_backref_chain: the shortest chain `[root, …, start]` (predicate defaults to a root). */
+  findBackrefChain(start: HeapNode, predicate?: NodePredicate, options?: ChainOptions): Chain {
+    return graphs.findBackrefChain(this, start, predicate, options);
+  }
+
+  /** objgraph's show_refs: a {@link Graph}; written to `filename`, or `output` (DOT), or a PNG in the temp folder. */
+  showRefs(objs: HeapNode | Iterable<HeapNode>, options?: graphs.ShowGraphOptions): Graph {
+    return graphs.showRefs(this, objs, options);
+  }
+
+  /** objgraph's show_backrefs: stops at roots, global objects and module records. */
+  showBackrefs(objs: HeapNode | Iterable<HeapNode>, options?: graphs.ShowGraphOptions): Graph {
+    return graphs.showBackrefs(this, objs, options);
+  }
+
+  /** objgraph's show_chain: `showChain(chain1, chain2, …, options?)` draws only the chains. */
+  showChain(...args: Array<ChainLike | graphs.ShowChainOptions>): Graph {
+    const { chains, options } = graphs.splitChainArgs(args);
+    return graphs.showChain(this, chains, options);
+  }
+
+  /** Why is `node` alive: shortest path from a root, dominators, retained sizes. */
+  whyAlive(node: HeapNode, options?: WhyAliveOptions): WhyAlive {
+    return graphs.whyAlive(this, node, options);
+  }
+
+  /** Prints {@link whyAlive} (to `file`, default stdout) and returns it. */
+  showWhyAlive(node: HeapNode, options?: graphs.ShowWhyAliveOptions): WhyAlive {
+    return graphs.showWhyAlive(this, node, options);
   }
 }
 
