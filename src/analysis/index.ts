@@ -1,3 +1,5 @@
 /** The analysis layer: pure functions over snapshots. */
 export * from './census.js';
 export * from './compare.js';
+export * from './paths.js';
+export * from './edges.js';
