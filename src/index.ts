@@ -22,3 +22,22 @@ export {
 } from './snapshot/index.js';
 export * as analysis from './analysis/index.js';
 export type { CensusOptions, ClassStats, ClassDiff, MostCommonOptions, SortBy, GrowthRow } from './analysis/index.js';
+
+// Reference graphs and chains (showRefs, showBackrefs, showChain, findRefChain, findBackrefChain, whyAlive).
+export {
+  showRefs,
+  showBackrefs,
+  showChain,
+  findRefChain,
+  findBackrefChain,
+  whyAlive,
+  showWhyAlive,
+  type LiveTarget,
+  type LiveShowOptions,
+  type LiveChainOptions,
+  type LiveWhyAliveOptions,
+} from './faces/live-graphs.js';
+export { presentGraph, type ShowGraphOptions, type ShowChainOptions, type GraphOutputOptions, type ShowWhyAliveOptions } from './faces/graphs.js';
+export { Graph, GraphBuilder, type GraphNode, type GraphEdge, type GraphData, type RenderOptions } from './render/graph.js';
+export { buildRefGraph, buildChainGraph, formatWhyAlive, type RefGraphOptions, type ChainGraphOptions } from './render/refgraph.js';
+export type { Chain, ChainFound, ChainNotFound, ChainStep, ChainOptions, NodePredicate, WhyAlive, WhyAliveOptions, AliveStep, DominatorStep } from './analysis/paths.js';
