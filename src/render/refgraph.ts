@@ -212,7 +212,6 @@ export function buildChainGraph(snap: HeapSnapshot, chains: readonly ChainLike[]
   const lists = chains.map(chainNodes).filter((c) => c.length > 0);
   if (lists.length === 0) throw new Error('showChain: no chain to draw (every chain is empty or not found)');
   for (const c of lists) for (const n of c) if (n.snapshot !== snap) throw new Error('showChain: a chain belongs to another snapshot');
-  const maxDepth = Math.max(...lists.map((c) => c.length)) - 1;
   const direction: GraphDirection = backrefs ? 'backrefs' : 'refs';
   // Steps between consecutive nodes: take the chain's own edges when given, else the first raw edge between them.
   const stepsOf = (chain: ChainLike, nodes: HeapNode[]): ReturnType<typeof collapseChain> => {
@@ -244,6 +243,9 @@ export function buildChainGraph(snap: HeapSnapshot, chains: readonly ChainLike[]
     }
   });
   for (const [o] of [...depthOf.entries()].sort((a, b) => a[1] - b[1])) order.push(o);
+  // objgraph: max_depth = the longest chain's length - 1 (here counted after collapsing).
+  let maxDepth = 0;
+  for (const d of depthOf.values()) maxDepth = Math.max(maxDepth, d);
   const b = new GraphBuilder({ direction, maxDepth: Math.max(maxDepth, 0), title: options.title ?? null });
   for (const o of order) b.addNode(nodeInput(snap, o, depthOf.get(o)!, targets.has(o), direction, options));
   const keyOf = (o: number): string => String(snap.nodeId[o]);
