@@ -505,3 +505,45 @@ export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uin
   }
   return { ids: keys, ordinals: vals };
 }
+
+/**
+ * Attached/detached state of embedder (DOM) objects, as DevTools propagates
+ * it: the embedder marks entry points (1 attached, 2 detached); the state then
+ * flows to native nodes reached through non-hidden, non-weak edges, attached
+ * first, and a detached state never overrides an attached one.
+ */
+export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
+  const given = s.detachedness;
+  if (!given) return undefined;
+  const n = s.nodeCount;
+  const state = new Uint8Array(n);
+  const visited = new Uint8Array(n);
+  const { nodeType, edgeType, edgeTo, firstEdge } = s;
+  const native = s.types.native;
+  const hidden = s.edgeTypes.hidden;
+  const weak = s.edgeTypes.weak;
+  const attached: number[] = [];
+  const detached: number[] = [];
+  const visit = (v: number, st: number): void => {
+    if (visited[v]) return;
+    visited[v] = 1;
+    if (nodeType[v] !== native) return;
+    state[v] = st;
+    if (st === 1) attached.push(v);
+    else if (st === 2) detached.push(v);
+  };
+  for (let v = 0; v < n; v++) if (given[v] !== 0) visit(v, given[v]!);
+  const spread = (v: number, st: number): void => {
+    for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e++) {
+      const t = edgeType[e];
+      if (t === hidden || t === weak) continue;
+      visit(edgeTo[e]!, st);
+    }
+  };
+  while (attached.length) spread(attached.pop()!, 1);
+  while (detached.length) {
+    const v = detached.pop()!;
+    if (state[v] !== 1) spread(v, 2);
+  }
+  return state;
+}

@@ -10,6 +10,7 @@ import {
   NO_DISTANCE,
   WeakMapEdgeNames,
   buildDistances,
+  buildDomState,
   buildDominated,
   buildDominators,
   buildIdIndex,
@@ -111,6 +112,7 @@ export class HeapSnapshot {
   private dominatedIndex: DominatedIndex | undefined;
   private idIndex: { ids: Uint32Array; ordinals: Uint32Array } | undefined;
   private classArray: Uint32Array | undefined;
+  private domStateArray: Uint8Array | undefined | null = null;
   private qualifiedClassArray: Uint32Array | undefined;
   private pageOwnedFlags: Uint8Array | undefined;
   private weakMapNames: WeakMapEdgeNames | undefined;
@@ -347,7 +349,7 @@ export class HeapSnapshot {
   isUserVisible(ordinal: number): boolean {
     const t = this.nodeType[ordinal];
     const T = this.types;
-    if (t === T.native) return (this.nodeId[ordinal]! & 1) === 1;
+    if (t === T.native) return (this.nodeId[ordinal]! & 1) === 1 && !this.isSystemName(this.nodeName[ordinal]!);
     if (t === T.object) return !this.isSystemName(this.nodeName[ordinal]!);
     return (
       t === T.object ||
@@ -395,10 +397,21 @@ export class HeapSnapshot {
     const nodeType = this.nodeType;
     const nodeName = this.nodeName;
     const elementNames = new Map<number, number>();
+    const domState = this.domState();
+    const detachedNames = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const t = nodeType[i]!;
       if (t === T.object || t === T.native) {
-        const nameIndex = nodeName[i]!;
+        let nameIndex = nodeName[i]!;
+        if (domState && domState[i] === 2) {
+          // Embedder objects cut off from their document: "Detached <div>".
+          let d = detachedNames.get(nameIndex);
+          if (d === undefined) {
+            d = strings.intern('Detached ' + strings.get(nameIndex));
+            detachedNames.set(nameIndex, d);
+          }
+          nameIndex = d;
+        }
         let cls = elementNames.get(nameIndex);
         if (cls === undefined) {
           // DOM elements such as '<div id="a">' are grouped as '<div>'.
@@ -419,6 +432,12 @@ export class HeapSnapshot {
     }
     this.classArray = out;
     return out;
+  }
+
+  /** Propagated attached (1) / detached (2) state of embedder objects, when the snapshot records it. */
+  domState(): Uint8Array | undefined {
+    if (this.domStateArray === null) this.domStateArray = buildDomState(this);
+    return this.domStateArray;
   }
 
   /** The class name of node `ordinal`. */

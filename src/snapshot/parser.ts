@@ -111,6 +111,33 @@ const enum Str {
   Escape,
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * A copy of `bytes` in a buffer of its own. Never Node's shared 8 KiB pool
+ * (`Buffer.from`, `Buffer.concat` and `Buffer.allocUnsafe` of small sizes):
+ * when a snapshot of the current process is parsed in that process, taking a
+ * slice of the pool can make Node replace the pool, and the new pool would
+ * show up as new objects in the next snapshot.
+ */
+export function unpooledCopy(bytes: ArrayLike<number>): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+function concatUnpooled(parts: readonly Uint8Array[]): Buffer {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = Buffer.allocUnsafeSlow(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 const MAX_KEY_BYTES = 4096;
 const PROGRESS_STEP = 8 * 1024 * 1024;
@@ -235,9 +262,19 @@ export class SnapshotParser {
     throw new SnapshotError(this.source, at === undefined ? problem : `${problem} (at byte ${at})`, at);
   }
 
+  private scratch: Uint8Array | null = null;
+
+  /** UTF-8 bytes of a text chunk, in a buffer reused from chunk to chunk (see {@link unpooledCopy}). */
+  private encode(chunk: string): Uint8Array {
+    const need = chunk.length * 3;
+    if (this.scratch === null || this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, 64 * 1024));
+    const { written } = utf8.encodeInto(chunk, this.scratch);
+    return this.scratch.subarray(0, written);
+  }
+
   /** Feeds one chunk of the snapshot text. */
   write(chunk: string | Uint8Array): void {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const buf = typeof chunk === 'string' ? this.encode(chunk) : chunk;
     if (this.offset === 0 && this.firstBytes.length < 2) {
       for (let k = 0; k < buf.length && this.firstBytes.length < 2; k++) this.firstBytes.push(buf[k]!);
       if (this.firstBytes[0] === 0x1f && this.firstBytes[1] === 0x8b) {
@@ -286,7 +323,7 @@ export class SnapshotParser {
         } else if (c === 92) {
           this.escape = true;
         } else if (c === 34) {
-          this.key = Buffer.from(this.keyBytes).toString('utf8');
+          this.key = unpooledCopy(this.keyBytes).toString('utf8');
           this.keyBytes = [];
           this.mode = Mode.Colon;
           return i + 1;
@@ -359,7 +396,7 @@ export class SnapshotParser {
         if (c !== 123) this.fail('"snapshot" is not an object', at);
         this.mode = Mode.Capture;
         this.depth = 1;
-        this.captured = [Buffer.from('{')];
+        this.captured = [unpooledCopy([123])];
         this.capturedBytes = 1;
         return;
       case 'nodes':
@@ -467,7 +504,7 @@ export class SnapshotParser {
     if (this.mode === Mode.Capture) {
       this.capturedBytes += i - start;
       if (this.capturedBytes > MAX_HEADER_BYTES) this.fail('the "snapshot" header is implausibly large', this.offset + i);
-      this.captured.push(Buffer.from(buf.subarray(start, i)));
+      this.captured.push(unpooledCopy(buf.subarray(start, i)));
       if (finished) this.finishHeader(this.offset + i);
     }
     if (finished) this.mode = Mode.AfterValue;
@@ -475,7 +512,7 @@ export class SnapshotParser {
   }
 
   private finishHeader(at: number): void {
-    const text = Buffer.concat(this.captured).toString('utf8');
+    const text = concatUnpooled(this.captured).toString('utf8');
     this.captured = [];
     let header: SnapshotHeader;
     try {

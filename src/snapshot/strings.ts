@@ -100,7 +100,7 @@ export class StringPool {
     this.offsetOf = this.offsetOf.slice(0, this.n);
     this.lengthOf = this.lengthOf.slice(0, this.n);
     if (this.used < this.current.length && this.current.length > 1024 * 1024) {
-      const last = Buffer.allocUnsafe(this.used);
+      const last = Buffer.allocUnsafeSlow(this.used);
       this.current.copy(last, 0, 0, this.used);
       this.blocks[this.blocks.length - 1] = last;
       this.current = last;
@@ -167,7 +167,9 @@ export class StringPool {
 
   /** Index of the first snapshot string equal to `s`, or -1. Scans the table. */
   indexOf(s: string): number {
-    const bytes = Buffer.from(s, 'utf8');
+    // Not Buffer.from: small sizes come from Node's shared pool (see parser.ts).
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(s));
+    bytes.write(s, 'utf8');
     const len = bytes.length;
     for (let i = 0; i < this.n; i++) {
       const raw = this.lengthOf[i]!;

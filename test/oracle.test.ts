@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadSync, parseChunks } from '../src/index.js';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { knownHeap, tempDir } from './fixtures.js';
+import { assertAgrees, devtools } from './oracle.js';
+import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic.js';
+
+test('DevTools agrees on the known heap: classes, self sizes, distances, dominators, retained sizes', async () => {
+  const file = knownHeap();
+  const r = assertAgrees(loadSync(file), await devtools(file));
+  assert.ok(r.classes > 100);
+});
+
+test('DevTools agrees on hand-built graphs with weak-only nodes, cycles, shortcuts and WeakMap entries', async () => {
+  const nodes: SyntheticNode[] = [
+    ['synthetic', '', 0],
+    ['object', 'Window', 10],
+    ['object', 'A', 1],
+    ['object', 'B', 2],
+    ['object', 'D', 4],
+    ['object', 'E', 8],
+    ['object', 'F', 16],
+    ['object', 'G', 32],
+    ['array', 'WeakMapTable', 64],
+    ['object', 'Key', 128],
+    ['object', 'Value', 256],
+    ['object', 'P', 512],
+    ['object', 'Q', 1024],
+    ['synthetic', '(GC roots)', 0],
+    ['hidden', 'handle', 2048],
+    ['array', '(object elements)', 4096],
+  ].map(([type, name, size], i) => ({ type: type as string, name: name as string, id: 1 + 2 * i, size: size as number }));
+  const pair = (n: number): string => `${n} / part of key (Key @19) -> value (Value @21) pair in WeakMap (table @17)`;
+  const edges: SyntheticEdge[] = [
+    [0, 'shortcut', 'w', 1],
+    [0, 'element', 1, 13],
+    [1, 'property', 'a', 2],
+    [1, 'property', 'b', 3],
+    [2, 'property', 'd', 4],
+    [3, 'property', 'd', 4],
+    [2, 'weak', 'e', 5],
+    [2, 'property', 'f', 6],
+    [6, 'shortcut', 'g', 7],
+    [2, 'property', 'g', 7],
+    [7, 'property', 'self', 7],
+    [1, 'property', 'table', 8],
+    [1, 'property', 'key', 9],
+    [8, 'internal', pair(1), 10],
+    [9, 'internal', pair(2), 10],
+    [1, 'weak', 'p', 11],
+    [11, 'property', 'q', 12],
+    [12, 'property', 'p', 11],
+    [13, 'element', 0, 14],
+    [14, 'internal', 'x', 3],
+    [2, 'internal', 'elements', 15],
+  ];
+  const text = syntheticSnapshot(nodes, edges);
+  const ours = parseChunks([text]);
+  assertAgrees(ours, await devtools({ text }));
+  // The value of the WeakMap entry is the key's, not the table's.
+  assert.equal(ours.dominators()[10], 9);
+  // The elements store owned by A moved its size into A (DevTools' shallow size).
+  assert.equal(ours.node(2).selfSize, 1 + 4096);
+  assert.equal(ours.node(15).selfSize, 0);
+});
+
+test('DevTools agrees on a large realistic heap (an application-like heap of 1.5 million nodes)', { timeout: 600_000 }, async () => {
+  // The benchmark's heap builder: sessions, users, orders, Maps, Sets, closures, WeakMaps, strings.
+  const builder = fileURLToPath(new URL('../bench/heap-builder.js', import.meta.url));
+  const file = join(tempDir(), 'app.heapsnapshot');
+  execFileSync(process.execPath, [builder, '25000', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ours = loadSync(file);
+  assert.ok(ours.nodeCount > 1_000_000, `a large heap (${ours.nodeCount} nodes)`);
+  const r = assertAgrees(ours, await devtools(file));
+  assert.ok(r.classes > 100);
+});

@@ -1,0 +1,83 @@
+/**
+ * The oracle: Chrome DevTools' own heap snapshot code (packaged as
+ * `heap-snapshot-toolkit`) run on the same file, and a comparison of its
+ * results with ours node by node and class by class.
+ */
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { parse } from 'heap-snapshot-toolkit';
+import type { HeapSnapshot } from '../src/index.js';
+import { census } from '../src/analysis/index.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type DevToolsSnapshot = any;
+
+export async function devtools(input: string | { text: string }): Promise<DevToolsSnapshot> {
+  const stream = (typeof input === "string" ? createReadStream(input, "utf8") : Readable.from([input.text])) as Parameters<typeof parse>[0];
+  return parse(stream);
+}
+
+export interface Agreement {
+  nodes: number;
+  /** Plain objects that DevTools names after their properties (`{a, b}`); we call them `Object`. */
+  interfaceNamed: number;
+  classes: number;
+}
+
+/**
+ * Asserts that every node's class name, self size, distance, dominator and
+ * retained size, and every class's count, self size and retained size agree.
+ *
+ * By design, DevTools names plain objects after their most common property
+ * lists (`{x, y}`), which depends on the whole heap and so is unstable between
+ * snapshots; we keep `Object`. For the class comparison, DevTools' interface
+ * names are switched off.
+ */
+export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agreement {
+  const nfc = theirs.nodeFieldCount;
+  assert.equal(ours.nodeCount, theirs.nodeCount);
+  const shallow = ours.shallowSizes();
+  const retained = ours.retainedSizes();
+  const dominators = ours.dominators();
+  const distances = ours.distances();
+  const node = theirs.createNode(0);
+  let interfaceNamed = 0;
+  const mismatches: string[] = [];
+  for (let i = 0; i < ours.nodeCount && mismatches.length < 10; i++) {
+    node.nodeIndex = i * nfc;
+    const name = node.className();
+    if (name !== ours.className(i)) {
+      if (name.startsWith('{') && ours.className(i) === 'Object') interfaceNamed++;
+      else mismatches.push(`node ${i}: class ${name} vs ${ours.className(i)}`);
+    }
+    if (node.selfSize() !== shallow[i]) mismatches.push(`node ${i}: self size ${node.selfSize()} vs ${shallow[i]}`);
+    if (node.retainedSize() !== retained[i]) mismatches.push(`node ${i}: retained size ${node.retainedSize()} vs ${retained[i]}`);
+    if (theirs.dominatorsTree[i] !== dominators[i]) mismatches.push(`node ${i}: dominator ${theirs.dominatorsTree[i]} vs ${dominators[i]}`);
+    if (theirs.nodeDistances[i] !== distances[i]) mismatches.push(`node ${i}: distance ${theirs.nodeDistances[i]} vs ${distances[i]}`);
+  }
+  assert.deepEqual(mismatches, []);
+
+  theirs.applyInterfaceDefinitions([]);
+  const aggregates = theirs.aggregatesWithFilter({}) as Record<string, { count: number; self: number; maxRet: number; name: string; idxs: number[] }>;
+  const mine = census(ours, { all: true, shortnames: false, retainedSizes: true });
+  let classes = 0;
+  const classMismatches: string[] = [];
+  const seen = new Set<string>();
+  for (const agg of Object.values(aggregates)) {
+    const key = ours.qualifiedClassName(agg.idxs[0]! / nfc);
+    seen.add(key);
+    const m = mine.get(key);
+    classes++;
+    if (!m) {
+      classMismatches.push(`class ${key} (${agg.name}) missing`);
+      continue;
+    }
+    if (m.count !== agg.count || m.selfSize !== agg.self || m.retainedSize !== agg.maxRet) {
+      classMismatches.push(`class ${key}: count ${agg.count}/${m.count}, self ${agg.self}/${m.selfSize}, retained ${agg.maxRet}/${m.retainedSize}`);
+    }
+  }
+  for (const key of mine.keys()) if (!seen.has(key)) classMismatches.push(`class ${key} only in ours`);
+  assert.deepEqual(classMismatches.slice(0, 10), []);
+  return { nodes: ours.nodeCount, interfaceNamed, classes };
+}
