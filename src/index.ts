@@ -41,3 +41,30 @@ export { presentGraph, type ShowGraphOptions, type ShowChainOptions, type GraphO
 export { Graph, GraphBuilder, type GraphNode, type GraphEdge, type GraphData, type RenderOptions } from './render/graph.js';
 export { buildRefGraph, buildChainGraph, formatWhyAlive, type RefGraphOptions, type ChainGraphOptions } from './render/refgraph.js';
 export type { Chain, ChainFound, ChainNotFound, ChainStep, ChainOptions, NodePredicate, WhyAlive, WhyAliveOptions, AliveStep, DominatorStep } from './analysis/paths.js';
+export {
+  count,
+  typestats,
+  mostCommonTypes,
+  showMostCommonTypes,
+  growth,
+  showGrowth,
+  getNewIds,
+  getLeakingObjects,
+  byType,
+  at,
+  atAddrs,
+  id,
+  isProperModule,
+  isRoot,
+  warmUp,
+  Tracker,
+  takeLiveSnapshot,
+  type LiveSnapshot,
+  type StatsOptions,
+  type CommonTypesOptions,
+  type GrowthOptions,
+  type NewIdsOptions,
+  type NewIds,
+  type ShowOptions,
+  type TextSink,
+} from './faces/live.js';
