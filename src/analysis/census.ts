@@ -26,6 +26,12 @@ export interface CensusOptions {
    * are counted.
    */
   all?: boolean;
+  /**
+   * Nodes to leave out whatever the other options say: `exclude[ordinal]`
+   * non-zero drops the node (the live face passes the tool's own objects
+   * here). Its length must be the snapshot's node count.
+   */
+  exclude?: Uint8Array | undefined;
 }
 
 /** Statistics of one class. */
@@ -55,7 +61,12 @@ export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Ui
   const mask = new Uint8Array(n);
   const shallow = snap.shallowSizes();
   const all = options.all === true;
+  const exclude = options.exclude;
+  if (exclude !== undefined && exclude.length !== n) {
+    throw new RangeError(`exclude has ${exclude.length} entries; the snapshot has ${n} nodes`);
+  }
   const consider = (i: number): void => {
+    if (exclude !== undefined && exclude[i] !== 0) return;
     // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
     if (shallow[i] === 0) return;
     if (!all && !snap.isUserVisible(i)) return;
@@ -92,21 +103,38 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   const classes = classArray(snap, options);
   const shallow = snap.shallowSizes();
   const distances = snap.distances();
-  // Aggregate by class string index first; decode each class name once.
-  const counts = new Map<number, { count: number; self: number; distance: number; retained: number }>();
+  // Aggregate by class string index into typed arrays; decode each class name once.
+  const slots = new Int32Array(snap.strings.size).fill(-1);
+  const keys: number[] = [];
+  let countOf = new Float64Array(256);
+  let selfOf = new Float64Array(256);
+  let distanceOf = new Int32Array(256);
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const c = classes[i]!;
-    const d = distances[i]!;
-    const entry = counts.get(c);
-    if (entry) {
-      entry.count++;
-      entry.self += shallow[i]!;
-      if (d < entry.distance) entry.distance = d;
-    } else {
-      counts.set(c, { count: 1, self: shallow[i]!, distance: d, retained: 0 });
+    let k = slots[c]!;
+    if (k < 0) {
+      k = slots[c] = keys.length;
+      keys.push(c);
+      if (k === countOf.length) {
+        const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+          const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        countOf = grow(countOf);
+        selfOf = grow(selfOf);
+        distanceOf = grow(distanceOf);
+      }
+      distanceOf[k] = 0x7fffffff;
     }
+    countOf[k]!++;
+    selfOf[k]! += shallow[i]!;
+    const d = distances[i]!;
+    if (d < distanceOf[k]!) distanceOf[k] = d;
   }
+  const counts = new Map<number, { count: number; self: number; distance: number; retained: number }>();
+  keys.forEach((c, k) => counts.set(c, { count: countOf[k]!, self: selfOf[k]!, distance: distanceOf[k]!, retained: 0 }));
   if (options.retainedSizes) {
     const retained = classRetainedSizes(snap, classes, mask);
     for (const [c, entry] of counts) entry.retained = retained.get(c) ?? 0;
@@ -138,29 +166,49 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
 export function classRetainedSizes(snap: HeapSnapshot, classes: Uint32Array, mask: Uint8Array): Map<number, number> {
   const retained = snap.retainedSizes();
   const { first, nodes } = snap.dominated();
-  const totals = new Map<number, number>();
-  const active = new Set<number>();
+  // Dense class numbers, so that the walk uses typed arrays only.
+  const dense = new Map<number, number>();
+  const classOf = new Int32Array(mask.length).fill(-1);
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const c = classes[i]!;
+    let d = dense.get(c);
+    if (d === undefined) dense.set(c, (d = dense.size));
+    classOf[i] = d;
+  }
+  const totals = new Float64Array(dense.size);
+  const active = new Uint8Array(dense.size);
   // Stack entries: ordinal, or ~ordinal to mark leaving a node whose class became active.
-  const stack: number[] = [snap.rootOrdinal];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
+  let stack = new Int32Array(1024);
+  let top = 0;
+  stack[top++] = snap.rootOrdinal;
+  while (top > 0) {
+    const v = stack[--top]!;
     if (v < 0) {
-      active.delete(classes[~v]!);
+      active[classOf[~v]!] = 0;
       continue;
     }
-    if (mask[v]) {
-      const c = classes[v]!;
-      if (!active.has(c)) {
-        totals.set(c, (totals.get(c) ?? 0) + retained[v]!);
-        if (first[v + 1]! > first[v]!) {
-          active.add(c);
-          stack.push(~v);
-        }
+    const d = classOf[v]!;
+    const from = first[v]!;
+    const to = first[v + 1]!;
+    const need = top + (to - from) + 1;
+    if (need > stack.length) {
+      const grown = new Int32Array(Math.max(need, stack.length * 2));
+      grown.set(stack.subarray(0, top));
+      stack = grown;
+    }
+    if (d >= 0 && active[d] === 0) {
+      totals[d]! += retained[v]!;
+      if (to > from) {
+        active[d] = 1;
+        stack[top++] = ~v;
       }
     }
-    for (let k = first[v]!; k < first[v + 1]!; k++) stack.push(nodes[k]!);
+    for (let k = from; k < to; k++) stack[top++] = nodes[k]!;
   }
-  return totals;
+  const out = new Map<number, number>();
+  for (const [c, d] of dense) out.set(c, totals[d]!);
+  return out;
 }
 
 function sortStats(list: ClassStats[], sortBy: SortBy): ClassStats[] {

@@ -128,7 +128,10 @@ export class WeakMapEdgeNames {
     const st = this.status[nameIndex];
     if (st === 1) return false;
     if (st === 2) return true;
-    const name = this.s.strings.get(nameIndex);
+    // Entry names are long ("1 / part of key (… @1) -> value (… @2) pair in WeakMap (table @3)"):
+    // the many short internal names (Map entries are named by index) are ruled out without decoding.
+    const strings = this.s.strings;
+    const name = strings.byteLength(nameIndex) < 60 ? '' : strings.get(nameIndex);
     const m = name.includes('pair in WeakMap') ? WeakMapEdgeNames.pattern.exec(name) : null;
     if (!m) {
       this.status[nameIndex] = 1;

@@ -244,6 +244,11 @@ export class SnapshotParser {
   private edgesDone = false;
   private stringsDone = false;
 
+  // Scratch buffer for scanned values.
+  private scratch = new Float64Array(1 << 16);
+  private scratchLength = 0;
+  private arrayEnded = false;
+
   // Strings state.
   private str = Str.Between;
 
@@ -262,19 +267,21 @@ export class SnapshotParser {
     throw new SnapshotError(this.source, at === undefined ? problem : `${problem} (at byte ${at})`, at);
   }
 
-  private scratch: Uint8Array | null = null;
+  private textScratch: Uint8Array | null = null;
 
   /** UTF-8 bytes of a text chunk, in a buffer reused from chunk to chunk (see {@link unpooledCopy}). */
   private encode(chunk: string): Uint8Array {
     const need = chunk.length * 3;
-    if (this.scratch === null || this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, 64 * 1024));
-    const { written } = utf8.encodeInto(chunk, this.scratch);
-    return this.scratch.subarray(0, written);
+    if (this.textScratch === null || this.textScratch.length < need) this.textScratch = new Uint8Array(Math.max(need, 64 * 1024));
+    const { written } = utf8.encodeInto(chunk, this.textScratch);
+    return this.textScratch.subarray(0, written);
   }
 
   /** Feeds one chunk of the snapshot text. */
   write(chunk: string | Uint8Array): void {
-    const buf = typeof chunk === 'string' ? this.encode(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? this.encode(chunk) : chunk;
+    // A plain Uint8Array view: element access on Buffer (a subclass) is slower in the hot loops.
+    const buf = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.offset === 0 && this.firstBytes.length < 2) {
       for (let k = 0; k < buf.length && this.firstBytes.length < 2; k++) this.firstBytes.push(buf[k]!);
       if (this.firstBytes[0] === 0x1f && this.firstBytes[1] === 0x8b) {
@@ -451,6 +458,8 @@ export class SnapshotParser {
     this.neg = false;
     this.field = 0;
     this.ord = 0;
+    this.scratchLength = 0;
+    this.arrayEnded = false;
   }
 
   private requireHeader(key: string, at: number): void {
@@ -580,159 +589,184 @@ export class SnapshotParser {
     this.header = header;
   }
 
-  /** The `nodes` array: one value per field, written into the per-field arrays. */
-  private parseNodes(buf: Uint8Array, i: number, end: number): number {
+  /**
+   * Scans unsigned integers into the scratch buffer until it is full, the
+   * array ends (`]`), or the chunk ends. A tight loop with no per-field work:
+   * the values are distributed afterwards, field by field.
+   */
+  private scan(buf: Uint8Array, i: number, end: number, section: string): number {
+    const out = this.scratch;
+    const cap = out.length;
+    let n = this.scratchLength;
     let v = this.acc;
     let inNum = this.inNum;
-    let field = this.field;
-    let ord = this.ord;
-    let edgeSum = this.edgeSum;
-    const nfc = this.nfc;
-    const nodeCount = this.nodeCount;
-    const fType = this.fType;
-    const fName = this.fName;
-    const fId = this.fId;
-    const fSelf = this.fSelf;
-    const fEdges = this.fEdges;
-    const fTrace = this.fTrace;
-    const fDetached = this.fDetached;
-    const type = this.nodeType!;
-    const name = this.nodeName!;
-    const id = this.nodeId!;
-    let self = this.nodeSelf!;
-    const first = this.firstEdge!;
-    const detached = this.detachedness;
     for (; i < end; i++) {
       const c = buf[i]!;
-      if (c >= 48 && c <= 57) {
+      if (c <= 57 && c >= 48) {
         v = v * 10 + (c - 48);
         inNum = true;
         continue;
       }
       if (inNum) {
-        if (ord >= nodeCount) {
-          this.fail(`snapshot.node_count says ${nodeCount} nodes, but the "nodes" array holds more`, this.offset + i);
-        }
-        if (field === fType) type[ord] = v;
-        else if (field === fName) name[ord] = v;
-        else if (field === fId) id[ord] = v;
-        else if (field === fSelf) {
-          if (v > 0xffffffff && self instanceof Uint32Array) {
-            self = Float64Array.from(self);
-            this.nodeSelf = self;
-          }
-          self[ord] = v;
-        } else if (field === fEdges) {
-          edgeSum += v;
-          first[ord + 1] = edgeSum;
-        } else if (field === fTrace) {
-          if (v !== 0) {
-            if (!this.traceNodeId) this.traceNodeId = new Uint32Array(nodeCount);
-            this.traceNodeId[ord] = v;
-          }
-        } else if (field === fDetached && detached) detached[ord] = v;
+        out[n++] = v;
         v = 0;
         inNum = false;
-        if (++field === nfc) {
-          field = 0;
-          ord++;
-        }
       }
-      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
+      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) {
+        if (n === cap) {
+          i++;
+          break;
+        }
+        continue;
+      }
       if (c === 93) {
         i++;
-        this.mode = Mode.AfterValue;
-        this.nodesDone = true;
-        if (field !== 0 || ord !== nodeCount) {
-          const held = ord + field / nfc;
-          this.fail(
-            `snapshot.node_count says ${nodeCount} nodes (${nodeCount * nfc} values), but the "nodes" array holds ${ord * nfc + field} values (${Number.isInteger(held) ? held : held.toFixed(2)} nodes)`,
-            this.offset + i - 1,
-          );
-        }
-        if (edgeSum !== this.edgeCount) {
-          this.fail(`the nodes' edge counts add up to ${edgeSum}, but snapshot.edge_count says ${this.edgeCount}`);
-        }
+        this.arrayEnded = true;
         break;
       }
-      this.fail(`unexpected ${describeByte(c)} in the "nodes" array`, this.offset + i);
+      this.fail(`unexpected ${describeByte(c)} in the "${section}" array`, this.offset + i);
     }
+    this.scratchLength = n;
     this.acc = v;
     this.inNum = inNum;
-    this.field = field;
-    this.ord = ord;
-    this.edgeSum = edgeSum;
     return i;
+  }
+
+  /** The `nodes` array: values are scanned, then written into the per-field arrays row by row. */
+  private parseNodes(buf: Uint8Array, i: number, end: number): number {
+    while (i < end && !this.arrayEnded) {
+      i = this.scan(buf, i, end, 'nodes');
+      this.drainNodes();
+    }
+    if (this.arrayEnded) this.finishNodes();
+    return i;
+  }
+
+  /** Moves the complete rows of the scratch buffer into the node arrays. */
+  private drainNodes(): void {
+    const nfc = this.nfc;
+    const vals = this.scratch;
+    const total = this.scratchLength;
+    const rows = Math.floor(total / nfc);
+    const ord0 = this.ord;
+    if (rows > 0) {
+      if (ord0 + rows > this.nodeCount) {
+        this.fail(`snapshot.node_count says ${this.nodeCount} nodes, but the "nodes" array holds more`, this.offset);
+      }
+      const used = rows * nfc;
+      const put = (field: number, arr: Uint8Array | Uint32Array): void => {
+        if (field < 0) return;
+        for (let j = field, o = ord0; j < used; j += nfc, o++) arr[o] = vals[j]!;
+      };
+      put(this.fType, this.nodeType!);
+      put(this.fName, this.nodeName!);
+      put(this.fId, this.nodeId!);
+      if (this.detachedness) put(this.fDetached, this.detachedness);
+      let self = this.nodeSelf!;
+      for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) {
+        const v = vals[j]!;
+        if (v > 0xffffffff && self instanceof Uint32Array) {
+          self = Float64Array.from(self);
+          this.nodeSelf = self;
+        }
+        self[o] = v;
+      }
+      const first = this.firstEdge!;
+      let sum = this.edgeSum;
+      for (let j = this.fEdges, o = ord0 + 1; j < used; j += nfc, o++) {
+        sum += vals[j]!;
+        first[o] = sum;
+      }
+      if (sum > 0xffffffff) this.fail('the snapshot has more than 2^32 edges, more than this parser supports');
+      this.edgeSum = sum;
+      if (this.fTrace >= 0) {
+        for (let j = this.fTrace, o = ord0; j < used; j += nfc, o++) {
+          const v = vals[j]!;
+          if (v !== 0) {
+            if (!this.traceNodeId) this.traceNodeId = new Uint32Array(this.nodeCount);
+            this.traceNodeId[o] = v;
+          }
+        }
+      }
+      this.ord = ord0 + rows;
+      vals.copyWithin(0, used, total);
+      this.scratchLength = total - used;
+    }
+  }
+
+  private finishNodes(): void {
+    this.mode = Mode.AfterValue;
+    this.nodesDone = true;
+    this.arrayEnded = false;
+    const nfc = this.nfc;
+    const nodeCount = this.nodeCount;
+    const held = this.ord * nfc + this.scratchLength;
+    this.scratchLength = 0;
+    if (held !== nodeCount * nfc) {
+      const rows = held / nfc;
+      this.fail(
+        `snapshot.node_count says ${nodeCount} nodes (${nodeCount * nfc} values), but the "nodes" array holds ${held} values (${Number.isInteger(rows) ? rows : rows.toFixed(2)} nodes)`,
+        this.offset,
+      );
+    }
+    if (this.edgeSum !== this.edgeCount) {
+      this.fail(`the nodes' edge counts add up to ${this.edgeSum}, but snapshot.edge_count says ${this.edgeCount}`);
+    }
   }
 
   /** The `edges` array: type, name or index, and target node offset per edge. */
   private parseEdges(buf: Uint8Array, i: number, end: number): number {
-    let v = this.acc;
-    let inNum = this.inNum;
-    let field = this.field;
-    let ord = this.ord;
+    while (i < end && !this.arrayEnded) {
+      i = this.scan(buf, i, end, 'edges');
+      this.drainEdges();
+    }
+    if (this.arrayEnded) {
+      this.mode = Mode.AfterValue;
+      this.edgesDone = true;
+      this.arrayEnded = false;
+      const efc = this.efCount;
+      const held = this.ord * efc + this.scratchLength;
+      this.scratchLength = 0;
+      if (held !== this.edgeCount * efc) {
+        this.fail(`snapshot.edge_count says ${this.edgeCount} edges (${this.edgeCount * efc} values), but the "edges" array holds ${held} values`, this.offset);
+      }
+    }
+    return i;
+  }
+
+  private drainEdges(): void {
     const efc = this.efCount;
-    const edgeCount = this.edgeCount;
-    const nfc = this.nfc;
-    const limit = this.nodeCount * nfc;
-    const efType = this.efType;
-    const efName = this.efName;
-    const efTo = this.efTo;
+    const vals = this.scratch;
+    const total = this.scratchLength;
+    const rows = Math.floor(total / efc);
+    if (rows === 0) return;
+    const ord0 = this.ord;
+    if (ord0 + rows > this.edgeCount) {
+      this.fail(`snapshot.edge_count says ${this.edgeCount} edges, but the "edges" array holds more`, this.offset);
+    }
+    const used = rows * efc;
     const type = this.edgeType!;
     const name = this.edgeName!;
     const to = this.edgeTo!;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 48 && c <= 57) {
-        v = v * 10 + (c - 48);
-        inNum = true;
-        continue;
-      }
-      if (inNum) {
-        if (ord >= edgeCount) {
-          this.fail(`snapshot.edge_count says ${edgeCount} edges, but the "edges" array holds more`, this.offset + i);
-        }
-        if (field === efTo) {
-          const target = v / nfc;
-          if (v >= limit || target !== Math.floor(target)) {
-            this.fail(
-              `edge ${ord} points to node offset ${v}, outside the nodes array (${this.nodeCount} nodes of ${nfc} fields)`,
-              this.offset + i,
-            );
-          }
-          to[ord] = target;
-        } else if (field === efType) type[ord] = v;
-        else if (field === efName) {
-          if (v > 0xffffffff) this.fail(`edge ${ord} has a name or index too large to store (${v})`, this.offset + i);
-          name[ord] = v;
-        }
-        v = 0;
-        inNum = false;
-        if (++field === efc) {
-          field = 0;
-          ord++;
-        }
-      }
-      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
-      if (c === 93) {
-        i++;
-        this.mode = Mode.AfterValue;
-        this.edgesDone = true;
-        if (field !== 0 || ord !== edgeCount) {
-          this.fail(
-            `snapshot.edge_count says ${edgeCount} edges (${edgeCount * efc} values), but the "edges" array holds ${ord * efc + field} values`,
-            this.offset + i - 1,
-          );
-        }
-        break;
-      }
-      this.fail(`unexpected ${describeByte(c)} in the "edges" array`, this.offset + i);
+    for (let j = this.efType, o = ord0; j < used; j += efc, o++) type[o] = vals[j]!;
+    for (let j = this.efName, o = ord0; j < used; j += efc, o++) {
+      const v = vals[j]!;
+      if (v > 0xffffffff) this.fail(`edge ${o} has a name or index too large to store (${v})`, this.offset);
+      name[o] = v;
     }
-    this.acc = v;
-    this.inNum = inNum;
-    this.field = field;
-    this.ord = ord;
-    return i;
+    const nfc = this.nfc;
+    const limit = this.nodeCount * nfc;
+    for (let j = this.efTo, o = ord0; j < used; j += efc, o++) {
+      const v = vals[j]!;
+      const target = v / nfc;
+      if (v >= limit || target !== Math.floor(target)) {
+        this.fail(`edge ${o} points to node offset ${v}, outside the nodes array (${this.nodeCount} nodes of ${nfc} fields)`, this.offset);
+      }
+      to[o] = target;
+    }
+    this.ord = ord0 + rows;
+    vals.copyWithin(0, used, total);
+    this.scratchLength = total - used;
   }
 
   /** A plain array of numbers (locations, samples, trace function infos). */

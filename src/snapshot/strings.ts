@@ -39,6 +39,11 @@ export class StringPool {
     return this.n;
   }
 
+  /** Number of string indexes in use: the snapshot's strings plus the ones added with {@link intern}. */
+  get size(): number {
+    return this.n + this.extra.length;
+  }
+
   /** Bytes held by the pool (for memory reports). */
   get byteSize(): number {
     return this.blocks.length * BLOCK_SIZE + this.n * 12;
