@@ -59,8 +59,8 @@ export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agre
   assert.deepEqual(mismatches, []);
 
   theirs.applyInterfaceDefinitions([]);
-  const aggregates = theirs.aggregatesWithFilter({}) as Record<string, { count: number; self: number; maxRet: number; name: string; idxs: number[] }>;
-  const mine = census(ours, { all: true, shortnames: false, retainedSizes: true });
+  const aggregates = theirs.aggregatesWithFilter({}) as Record<string, { count: number; self: number; maxRet: number; distance: number; name: string; idxs: number[] }>;
+  const mine = census(ours, { all: true, shortnames: false, retainedSizes: true, distances: true });
   let classes = 0;
   const classMismatches: string[] = [];
   const seen = new Set<string>();
@@ -73,8 +73,8 @@ export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agre
       classMismatches.push(`class ${key} (${agg.name}) missing`);
       continue;
     }
-    if (m.count !== agg.count || m.selfSize !== agg.self || m.retainedSize !== agg.maxRet) {
-      classMismatches.push(`class ${key}: count ${agg.count}/${m.count}, self ${agg.self}/${m.selfSize}, retained ${agg.maxRet}/${m.retainedSize}`);
+    if (m.count !== agg.count || m.selfSize !== agg.self || m.retainedSize !== agg.maxRet || m.distance !== agg.distance) {
+      classMismatches.push(`class ${key}: count ${agg.count}/${m.count}, self ${agg.self}/${m.selfSize}, retained ${agg.maxRet}/${m.retainedSize}, distance ${agg.distance}/${m.distance}`);
     }
   }
   for (const key of mine.keys()) if (!seen.has(key)) classMismatches.push(`class ${key} only in ours`);

@@ -46,11 +46,13 @@ export interface ClassStats {
    * for (it needs the dominator tree).
    */
   retainedSize?: number;
-  /** Smallest distance from the roots among the instances. */
-  distance: number;
+  /** Smallest distance from the roots among the instances (when asked for with `distances: true`). */
+  distance?: number;
 }
 
 export interface CensusResultOptions extends CensusOptions {
+  /** Also compute the smallest distance from the roots per class (a breadth-first search of the heap). */
+  distances?: boolean;
   /** Also compute per-class retained sizes (builds the dominator tree). */
   retainedSizes?: boolean;
 }
@@ -96,13 +98,13 @@ function classArray(snap: HeapSnapshot, options: CensusOptions): Uint32Array {
  *
  * @example
  * const stats = census(snap, { retainedSizes: true });
- * stats.get('Session'); // { name: 'Session', count: 200, selfSize: 9600, retainedSize: 52000, distance: 4 }
+ * stats.get('Session'); // { name: 'Session', count: 200, selfSize: 9600, retainedSize: 52000 }
  */
 export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): Map<string, ClassStats> {
   const mask = selectNodes(snap, options);
   const classes = classArray(snap, options);
   const shallow = snap.shallowSizes();
-  const distances = snap.distances();
+  const distances = options.distances ? snap.distances() : undefined;
   // Aggregate by class string index into typed arrays; decode each class name once.
   const slots = new Int32Array(snap.strings.size).fill(-1);
   const keys: number[] = [];
@@ -130,8 +132,10 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
     }
     countOf[k]!++;
     selfOf[k]! += shallow[i]!;
-    const d = distances[i]!;
-    if (d < distanceOf[k]!) distanceOf[k] = d;
+    if (distances) {
+      const d = distances[i]!;
+      if (d < distanceOf[k]!) distanceOf[k] = d;
+    }
   }
   const counts = new Map<number, { count: number; self: number; distance: number; retained: number }>();
   keys.forEach((c, k) => counts.set(c, { count: countOf[k]!, self: selfOf[k]!, distance: distanceOf[k]!, retained: 0 }));
@@ -142,14 +146,15 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   const out = new Map<string, ClassStats>();
   for (const [c, entry] of counts) {
     const name = snap.strings.get(c);
-    const stats: ClassStats = { name, count: entry.count, selfSize: entry.self, distance: entry.distance };
+    const stats: ClassStats = { name, count: entry.count, selfSize: entry.self };
+    if (distances) stats.distance = entry.distance;
     if (options.retainedSizes) stats.retainedSize = entry.retained;
     const existing = out.get(name);
     if (existing) {
       // Two string indexes with one text (a name interned twice): merge.
       existing.count += stats.count;
       existing.selfSize += stats.selfSize;
-      existing.distance = Math.min(existing.distance, stats.distance);
+      if (stats.distance !== undefined) existing.distance = Math.min(existing.distance ?? stats.distance, stats.distance);
       if (stats.retainedSize !== undefined) existing.retainedSize = (existing.retainedSize ?? 0) + stats.retainedSize;
     } else {
       out.set(name, stats);

@@ -143,6 +143,12 @@ export class WeakMapEdgeNames {
     return true;
   }
 
+  /** Whether the edge name describes a WeakMap entry (a typed-array lookup after the first call). */
+  isEntry(nameIndex: number): boolean {
+    const st = this.status[nameIndex];
+    return st === 2 || (st === 0 && this.check(nameIndex));
+  }
+
   /** The WeakMap table id when the edge name describes a WeakMap entry, else -1. */
   tableId(nameIndex: number): number {
     return this.check(nameIndex) ? this.table.get(nameIndex)! : -1;
@@ -244,7 +250,7 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
           const index = edgeName[e]!;
           if (!(index < 2 || index % 3 !== 1)) continue;
         }
-        if (et === internal) {
+        if (et === internal && weakMaps.isEntry(edgeName[e]!)) {
           // A WeakMap value has two edges (from the table and from the key): take the later one.
           const key = weakMaps.pairKey(edgeName[e]!);
           if (key !== undefined && !pending.delete(key)) {
@@ -299,9 +305,8 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
       if (t === weak) continue;
       const to = edgeTo[e]!;
       if (to === v) continue;
-      if (t === internal) {
-        const table = weakMaps.tableId(edgeName[e]!);
-        if (table >= 0 && nodeId[v] === table) continue;
+      if (t === internal && weakMaps.isEntry(edgeName[e]!)) {
+        if (nodeId[v] === weakMaps.tableId(edgeName[e]!)) continue;
       }
       if (v !== rootOrdinal) {
         if (t === shortcut) continue;
