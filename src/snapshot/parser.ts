@@ -871,7 +871,7 @@ export class SnapshotParser {
     if (this.mode !== Mode.Done) {
       if (this.mode === Mode.Start) this.fail('not JSON: only white space');
       const where = this.key && this.mode !== Mode.KeyOrClose && this.mode !== Mode.KeyAfterComma ? ` (inside "${this.key}")` : '';
-      this.fail(`truncated: unexpected end of data at byte ${at}${where}`, at);
+      throw new SnapshotError(this.source, `truncated: unexpected end of data at byte ${at}${where}`, at);
     }
     if (!this.header) this.fail('JSON, but not a V8 heap snapshot: there is no "snapshot" header');
     if (!this.nodesDone) this.fail('not a complete heap snapshot: the "nodes" array is missing');

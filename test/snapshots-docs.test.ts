@@ -1,0 +1,3 @@
+import { testExamples } from './docs-runner.js';
+
+testExamples('snapshots.md', 5);
