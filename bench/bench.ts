@@ -1,6 +1,8 @@
 // `npm run bench`: generates (or reuses) snapshots of ~30 MB, ~300 MB and ~1.7 GB, then measures
 // each tool in a fresh child process per run and prints Markdown tables and a JSON report.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheDir, ensureSnapshot, GENERATOR_VERSION, SIZE_NAMES, SIZES, type SizeName, type SnapshotInfo } from './generate.js';
@@ -24,6 +26,10 @@ Options:
   --runs N            runs per tool for every size (default: small 5, medium 3, large 1)
   --timeout SEC       per-run timeout (default: 60 s + 0.6 s per MB of snapshot)
   --mem-cap GB        kill a run whose RSS exceeds this (default: 80% of RAM)
+  --sections LIST     what to measure, comma-separated: engine,graphs,live (default: all)
+                      engine: parse/analysis vs peers; graphs: rendering and whyAlive
+                      (bench/graphs.ts, on the largest selected snapshot); live: the in-process
+                      API against v8.getHeapSnapshot() (bench/live.ts)
   --generate-only     generate/refresh the snapshots and exit
   --json FILE         also write the JSON report to FILE
   -h, --help          print this help
@@ -41,7 +47,11 @@ interface Options {
   memCapBytes: number;
   generateOnly: boolean;
   json: string | null;
+  sections: Section[];
 }
+
+type Section = 'engine' | 'graphs' | 'live';
+const SECTIONS: readonly Section[] = ['engine', 'graphs', 'live'];
 
 function fail(msg: string): never {
   process.stderr.write(`bench: ${msg}\n\n${USAGE}`);
@@ -57,6 +67,7 @@ function parseArgs(argv: string[]): Options {
     memCapBytes: Math.floor(os.totalmem() * 0.8),
     generateOnly: false,
     json: null,
+    sections: [...SECTIONS],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -99,6 +110,12 @@ function parseArgs(argv: string[]): Options {
         const gb = Number(value());
         if (!(gb > 0)) fail('--mem-cap must be a positive number of GB');
         o.memCapBytes = Math.floor(gb * 2 ** 30);
+        break;
+      }
+      case '--sections': {
+        const list = value().split(',').map((x) => x.trim()).filter(Boolean);
+        for (const x of list) if (!SECTIONS.includes(x as Section)) fail(`unknown section "${x}" (known: ${SECTIONS.join(', ')})`);
+        o.sections = list as Section[];
         break;
       }
       case '--generate-only':
@@ -284,11 +301,12 @@ async function main(): Promise<void> {
   }
   if (opts.generateOnly) return;
 
-  const needPeers = opts.tools.some((id) => TOOL_SPECS.find((t) => t.id === id)!.needsPeers);
+  const engine = opts.sections.includes('engine');
+  const needPeers = engine && opts.tools.some((id) => TOOL_SPECS.find((t) => t.id === id)!.needsPeers);
   const peerVersions = needPeers ? ensurePeers(log) : {};
 
   const reports: SizeReport[] = [];
-  for (const snap of snapshots) {
+  for (const snap of engine ? snapshots : []) {
     const runs = opts.runs ?? DEFAULT_RUNS[snap.size];
     const timeoutSec = opts.timeoutSec ?? Math.round(60 + (0.6 * snap.bytes) / MB);
     // Runs are interleaved (run 1 of every tool, then run 2, …) so that load from other processes
@@ -346,6 +364,13 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${markdownFor(report)}\n\n${classListFor(report)}\n`);
   }
 
+  const largest = snapshots.at(-1)?.size;
+  const extra: Record<string, string> = {};
+  if (opts.sections.includes('graphs')) {
+    extra.graphs = runSection('graphs', largest ? ['--size', largest] : ['--no-snapshot']);
+  }
+  if (opts.sections.includes('live')) extra.live = runSection('live', []);
+
   const generation = snapshots
     .map((s) => `${s.size} ${(s.bytes / MB).toFixed(0)} MB in ${s.generationMs ? fmtSec(s.generationMs) : '?'}${s.generatedNow ? '' : ' (cached)'}`)
     .join(', ');
@@ -364,6 +389,7 @@ async function main(): Promise<void> {
     peers: peerVersions,
     memCapBytes: opts.memCapBytes,
     reports,
+    sections: extra,
   };
   const dir = path.join(cacheDir(), 'results');
   fs.mkdirSync(dir, { recursive: true });
@@ -372,6 +398,22 @@ async function main(): Promise<void> {
   fs.writeFileSync(out, text);
   if (opts.json) fs.writeFileSync(opts.json, text);
   log(`\nJSON report: ${out}${opts.json ? ` and ${opts.json}` : ''}`);
+}
+
+/** Runs bench/<name>.js in a child process (a fresh heap), echoing and returning its report. */
+function runSection(name: string, args: string[]): string {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), `${name}.js`);
+  if (!fs.existsSync(script)) {
+    log(`\n[${name}] ${script} is missing: section skipped`);
+    return 'missing';
+  }
+  log(`\n[${name}] node ${path.basename(script)} ${args.join(' ')}`);
+  process.stdout.write(`\n### ${name}\n\n`);
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 3_600_000 });
+  const out = r.stdout ?? '';
+  process.stdout.write(out);
+  if (r.status !== 0) process.stdout.write(`(${name} section failed: ${r.error?.message ?? `exit ${r.status}`})\n`);
+  return out;
 }
 
 function unavailable(detail: string): RunOutcome {
