@@ -1,27 +1,43 @@
 /**
  * objgraph's API for the running isolate: statistics, growth, new ids, and the
- * live objects back by class and by id. Everything is synchronous.
+ * live objects back by class and by id. Everything is synchronous: it works in
+ * a REPL, in tests, in a worker thread and in a debugger console at a
+ * breakpoint.
  *
- * Every function takes a fresh heap snapshot of the current isolate (V8 runs a
+ * Every function that reports on the heap takes a fresh heap snapshot of the
+ * current isolate through an in-process `node:inspector` session (V8 runs a
  * full GC first), so the cost is that of a snapshot: time and memory
- * proportional to the heap. The tool's own objects (its inspector session,
- * tracker state, the options object of the call in flight and the inspector
- * command that takes the snapshot) are left out of every result.
+ * proportional to the heap (see docs/live-api.md for figures; `progress:
+ * true` reports to stderr).
+ *
+ * What is counted: the objects the program holds — reachable from the global
+ * object, the stack, modules and native handles — that a JavaScript
+ * programmer can name. Left out: V8 internals, what only V8 itself holds
+ * (strings only compiled code uses, literal boilerplates, constants pinned by
+ * the optimizing compiler), and the tool's own objects (its inspector
+ * session, tracker state, the options object of the call in flight, the
+ * inspector command that takes the snapshot, and the results it returned
+ * earlier). So two `showGrowth()` calls in a row print nothing the second time.
  *
  * @example
  * import { getNewIds, atAddrs } from 'objgraph';
  * getNewIds({ limit: 0 });
  * const x = []; const y = [x, [x], { x }];
  * const ids = getNewIds(); // prints the table: Array +3, Object +1 on top
- * atAddrs(ids.Array);      // [x, y, [x]] (in id order), the objects themselves
+ * atAddrs(ids.Array);      // [x, y, [x]]: the objects themselves
  */
 import { types } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import type { HeapNode } from '../snapshot/views.js';
 import type { HeapSnapshot } from '../snapshot/model.js';
+import { census, classStats, ordinalsOfClass, selectNodes, type CensusOptions } from '../analysis/census.js';
 import { liveInspector } from '../sources/inspector.js';
-import { takeLiveSnapshot, type LiveSnapshot } from '../sources/live.js';
-import { CODE_ONLY, TOOL } from '../sources/exclude.js';
-import { formatGrowth, formatMostCommonTypes, formatNewIds, type CommonTypeRow, type GrowthRow, type NewIdsRow } from '../render/text.js';
+import { exclusionMask, takeLiveSnapshot, type LiveSnapshot } from '../sources/live.js';
+import { VISIBLE } from '../sources/exclude.js';
+import { writeText } from '../sources/write.js';
+import { formatGrowth, formatMostCommonTypes, formatNewIds, type CommonTypeRow, type NewIdsRow } from '../render/text.js';
+
+export { takeLiveSnapshot, exclusionMask, type LiveSnapshot } from '../sources/live.js';
 
 /** Anything with a `write(string)`: a stream, `process.stdout`, a test sink. */
 export interface TextSink {
@@ -29,27 +45,27 @@ export interface TextSink {
 }
 
 export interface StatsOptions {
-  /** Keep only nodes for which this returns true. Receives node views; never the objects' getters. */
+  /** Keep only nodes for which this returns true. Receives node views; the objects' getters are never called. */
   filter?: ((node: HeapNode) => boolean) | undefined;
-  /** `false` qualifies class names with their source location (`Session@file.js:3:1`). Default true. */
+  /** `false` qualifies class names with their source location (`Session@script#42:3:1`). Default true. */
   shortnames?: boolean | undefined;
-  /** Restrict the statistics to these live objects. */
+  /** Restrict the statistics to these live objects (objgraph's `objects`). */
   objects?: Iterable<object> | undefined;
-  /** Include V8 internals (hidden, code, object shapes, internal arrays, synthetic roots). Default false. */
+  /** Include V8 internals and what only V8 holds (hidden objects, code, shapes, interned strings). Default false. */
   internals?: boolean | undefined;
-  /** Report parse progress of long snapshots to stderr. */
+  /** Report the snapshot's progress to stderr (useful on big heaps). */
   progress?: boolean | undefined;
 }
 
 export interface CommonTypesOptions extends StatsOptions {
   /** How many rows; 0 or null means all. Default 10. */
   limit?: number | null | undefined;
-  /** Order and extra column: 'count' (objgraph's), 'selfSize' or 'retainedSize'. */
+  /** Order and extra column: 'count' (objgraph's), 'selfSize' or 'retainedSize' (bytes). */
   sortBy?: 'count' | 'selfSize' | 'retainedSize' | undefined;
 }
 
 export interface ShowOptions {
-  /** Where the table goes; default `process.stdout` (resolved at call time). */
+  /** Where the text goes; default `process.stdout` (resolved at call time). */
   file?: TextSink | undefined;
 }
 
@@ -67,6 +83,7 @@ export interface NewIdsOptions {
   skipUpdate?: boolean | undefined;
   /** Rows printed; null means all, 0 prints nothing. Default 10. */
   limit?: number | null | undefined;
+  /** Column the rows are sorted by, largest first (ties by name, descending, as objgraph). Default 'deltas'. */
   sortby?: 'old' | 'current' | 'new' | 'deltas' | undefined;
   /** Sticky like objgraph's: the last explicit value is remembered. */
   shortnames?: boolean | undefined;
@@ -75,140 +92,286 @@ export interface NewIdsOptions {
   progress?: boolean | undefined;
 }
 
-/** `{class name: Set of snapshot ids}`. */
+/**
+ * `{class name: Set of snapshot ids}` of the objects that are new since the
+ * previous call. Only classes with new objects have an entry.
+ */
 export type NewIds = Record<string, Set<number>>;
 
 interface TrackerState {
   peak: Map<string, number>;
   lastCounts: Map<string, number> | null;
-  /** Previous census for getNewIds: `id * 2^20 + class` packed, sorted. */
-  prevPacked: Float64Array | null;
-  prevNames: string[];
+  /** Largest V8 heap object id of the previous getNewIds snapshot (0 before the first). */
+  prevMaxId: number;
+  /** Class counts of the previous getNewIds. */
+  prevCounts: Map<string, number>;
   newIds: NewIds;
   shortnames: boolean;
 }
 
-const CLASS_BITS = 2 ** 20;
+/** What the face remembers of the last snapshot it read: the ids `at()` may hand out. */
+interface SeenState {
+  /** Ids of the nodes the program holds and a programmer can name; sorted on first use. */
+  ids: Uint32Array;
+  sorted: boolean;
+  /** Largest (odd: V8 heap object) id in the last snapshot read. */
+  maxId: number;
+}
+
+let seenSlot = -1;
+
+function seen(): SeenState {
+  const insp = liveInspector();
+  if (seenSlot < 0) seenSlot = insp.register({ ids: new Uint32Array(0), sorted: true, maxId: 0 } satisfies SeenState);
+  return insp.registered(seenSlot) as SeenState;
+}
+
+/** Records which ids of `live` are the program's user-visible objects. */
+function recordSeen(live: LiveSnapshot): void {
+  const snap = live.snapshot;
+  const mask = live.toolOwned;
+  let n = 0;
+  let maxId = 0;
+  const ids = new Uint32Array(snap.nodeCount);
+  for (let i = 0; i < snap.nodeCount; i++) {
+    const id = snap.nodeId[i]!;
+    if (id > maxId && (id & 1) === 1) maxId = id; // even ids are the embedder's, from another counter
+    if (mask[i] === VISIBLE && snap.isUserVisible(i)) ids[n++] = id;
+  }
+  const state = seen();
+  state.ids = ids.slice(0, n);
+  state.sorted = false;
+  state.maxId = maxId;
+}
+
+/**
+ * A snapshot that leaves out the call's own options object (and `extra`, the
+ * peak stats). Nothing is allocated before it: whatever is, sits on the stack
+ * while V8 builds the snapshot.
+ */
+function snapshotFor(options: { progress?: boolean | undefined } | undefined, extra?: object): LiveSnapshot {
+  const last = seen().maxId;
+  const live = takeLiveSnapshot(options, extra, options?.progress === true, false, liveInspector(), last === 0 ? Infinity : last);
+  recordSeen(live);
+  return live;
+}
+
+/** Census options for a live snapshot: the tool's nodes (and V8's, unless `internals`) excluded. */
+function censusOptions(live: LiveSnapshot, options: StatsOptions | undefined, shortnames = options?.shortnames !== false): CensusOptions {
+  const internals = options?.internals === true;
+  const out: CensusOptions = { shortnames, all: internals, exclude: exclusionMask(live, internals) };
+  if (options?.filter) out.filter = options.filter;
+  if (options?.objects) out.objects = ordinalsOf(live.snapshot, options.objects);
+  return out;
+}
+
+/** Ordinals of live objects in `snap` (objects the snapshot does not have are skipped). */
+function ordinalsOf(snap: HeapSnapshot, objects: Iterable<object>): number[] {
+  const insp = liveInspector();
+  const out: number[] = [];
+  for (const o of objects) {
+    if ((typeof o !== 'object' && typeof o !== 'function') || o === null) continue;
+    const id = insp.knownId(o);
+    const i = id === 0 ? -1 : snap.ordinalOf(id);
+    if (i >= 0) out.push(i);
+  }
+  return out;
+}
+
+/** Writes the text of a show* function. */
+function emit(file: TextSink | undefined, text: string): void {
+  if (text === '') return;
+  // process.stdout: straight to fd 1 when no earlier write is pending, so no
+  // stream object stays alive into the next call's snapshot.
+  if (file === undefined && isMainThread && process.stdout.writableLength === 0) {
+    writeText(1, text);
+    return;
+  }
+  const out = file ?? process.stdout;
+  if (out === process.stdout && isMainThread && process.stdout.writableLength === 0) writeText(1, text);
+  else if (out === process.stderr && isMainThread && process.stderr.writableLength === 0) writeText(2, text);
+  else out.write(text);
+}
+
+function cut<T>(rows: T[], limit: number | null | undefined): T[] {
+  const l = limit === undefined ? 10 : limit;
+  return l === null || l === 0 || l === Infinity ? rows : rows.slice(0, l);
+}
+
+/** Class name → count of a live snapshot. */
+function classCountsOf(live: LiveSnapshot, options: StatsOptions | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, s] of census(live.snapshot, censusOptions(live, options))) out.set(name, s.count);
+  return out;
+}
 
 /**
  * The state of `growth` and `getNewIds`. The module functions use one default
- * tracker; make your own to follow two things independently. The state is kept
- * out of the snapshots' results.
+ * tracker; make your own to follow two things independently. Its state is
+ * kept out of every result.
+ *
+ * @example
+ * const t = new Tracker();
+ * t.showGrowth({ limit: 0 });   // baseline
+ * handleRequest();
+ * t.showGrowth();               // what handleRequest() left behind
  */
 export class Tracker {
   readonly #slot: number;
-
-  /** Forgets this tracker's state (it cannot be used afterwards). */
-  dispose(): void {
-    liveInspector().unregister(this.#slot);
-  }
 
   constructor() {
     const state: TrackerState = {
       peak: new Map(),
       lastCounts: null,
-      prevPacked: null,
-      prevNames: [],
+      prevMaxId: 0,
+      prevCounts: new Map(),
       newIds: Object.create(null) as NewIds,
       shortnames: true,
     };
     this.#slot = liveInspector().register(state);
   }
 
-  // Fetched only after a snapshot: no local may hold the state while V8 builds one.
-  #state(): TrackerState {
-    return liveInspector().registered(this.#slot) as TrackerState;
+  /** Forgets this tracker's state (it cannot be used afterwards). */
+  dispose(): void {
+    liveInspector().unregister(this.#slot);
   }
 
-  /** objgraph's growth(): `[name, count, delta]` sorted by delta, largest first. */
+  // Fetched only after a snapshot: no local may hold new state while V8 builds one.
+  #state(): TrackerState {
+    const s = liveInspector().registered(this.#slot) as TrackerState | undefined;
+    if (s === undefined) throw new Error('objgraph: this Tracker was disposed');
+    return s;
+  }
+
+  /**
+   * objgraph's growth(): `[name, count, delta]` for the classes whose count
+   * went above its peak, largest delta first. With `mode: 'delta'`, the change
+   * since the last call, shrinking classes included.
+   */
   growth(options?: GrowthOptions): Array<[string, number, number]> {
-    const live = snapshotFor(options, options?.peakStats);
-    const counts = censusCounts(live, options);
-    const state = this.#state();
-    const rows: Array<[string, number, number]> = [];
-    if (options?.mode === 'delta') {
-      const last = state.lastCounts ?? new Map<string, number>();
-      for (const [name, count] of counts) {
-        const delta = count - (last.get(name) ?? 0);
-        if (delta !== 0) rows.push([name, count, delta]);
-      }
-      for (const [name, count] of last) if (!counts.has(name)) rows.push([name, 0, -count]);
-      state.lastCounts = counts;
-    } else {
-      const peak = options?.peakStats ?? state.peak;
-      for (const [name, count] of counts) {
-        const old = peak.get(name) ?? 0;
-        if (count > old) {
-          rows.push([name, count, count - old]);
-          peak.set(name, count);
+    try {
+      warmUp();
+      const live = snapshotFor(options, options?.peakStats);
+      const counts = classCountsOf(live, options);
+      const state = this.#state();
+      const rows: Array<[string, number, number]> = [];
+      if (options?.mode === 'delta') {
+        const last = state.lastCounts ?? new Map<string, number>();
+        for (const [name, count] of counts) {
+          const delta = count - (last.get(name) ?? 0);
+          if (delta !== 0) rows.push([name, count, delta]);
+        }
+        for (const [name, count] of last) if (!counts.has(name)) rows.push([name, 0, -count]);
+      } else {
+        const peak = options?.peakStats ?? state.peak;
+        for (const [name, count] of counts) {
+          const old = peak.get(name) ?? 0;
+          if (count > old) {
+            rows.push([name, count, count - old]);
+            peak.set(name, count);
+          }
         }
       }
       state.lastCounts = counts;
+      rows.sort((a, b) => Math.abs(b[2]) - Math.abs(a[2]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const out = cut(rows, options?.limit);
+      remember(out);
+      return out;
+    } finally {
+      resetRegExpState();
     }
-    rows.sort((a, b) => b[2] - a[2]);
-    return cut(rows, options?.limit === undefined ? 10 : options.limit);
   }
 
   /** objgraph's show_growth(): `%-*s%9d %+9d` lines; nothing when nothing grew. */
   showGrowth(options?: GrowthOptions & ShowOptions): void {
-    const file = options?.file ?? process.stdout;
-    const text = formatGrowth(this.growth(options));
-    if (text !== '') file.write(text);
+    const rows = this.growth(options);
+    emit(options?.file, formatGrowth(rows));
   }
 
   /**
    * objgraph's get_new_ids(): the ids of the objects that appeared since the
    * previous call, by class, and the Old_ids / Current_ids / New_ids /
-   * Count_Deltas table. Returns a new object on every call (objgraph mutates one).
+   * Count_Deltas table (`limit` rows). Returns a new object on every call
+   * (objgraph mutates one); the objects it returns are never counted.
    */
   getNewIds(options?: NewIdsOptions): NewIds {
-    if (options?.skipUpdate === true) return this.#state().newIds;
-    const file = options?.file ?? process.stdout;
-    const live = snapshotFor(options);
-    let state = this.#state();
-    if (options?.shortnames !== undefined) state.shortnames = options.shortnames;
-    const { packed, names } = packCensus(live, state.shortnames, options?.internals === true);
-    state = this.#state();
-    const prev = state.prevPacked ?? new Float64Array(0);
-    const prevNames = state.prevNames;
-    // Counts of old, current and new per class name.
-    const rowsByName = new Map<string, [number, number, number]>();
-    for (let i = 0; i < prev.length; i++) {
-      const name = prevNames[prev[i]! % CLASS_BITS]!;
-      const r = rowsByName.get(name);
-      if (r) r[0]++;
-      else rowsByName.set(name, [1, 0, 0]);
-    }
-    const newIds = Object.create(null) as NewIds;
-    for (let i = 0; i < packed.length; i++) {
-      const v = packed[i]!;
-      const cls = v % CLASS_BITS;
-      const id = (v - cls) / CLASS_BITS;
-      const name = names[cls]!;
-      let r = rowsByName.get(name);
-      if (!r) rowsByName.set(name, (r = [0, 0, 0]));
-      r[1]++;
-      let set = newIds[name];
-      if (!set) newIds[name] = set = new Set();
-      if (!containsId(prev, id)) {
-        r[2]++;
-        set.add(id);
+    try {
+      if (options?.skipUpdate === true) return this.#state().newIds;
+      warmUp();
+      const live = snapshotFor(options);
+      const state = this.#state();
+      if (options?.shortnames !== undefined) state.shortnames = options.shortnames;
+      const snap = live.snapshot;
+      const selected = selectNodes(snap, censusOptions(live, options, state.shortnames));
+      const classes = state.shortnames ? snap.classIndexes() : snap.qualifiedClassIndexes();
+      // V8 numbers the objects a snapshot sees for the first time above every
+      // id it gave before: an object is new since the previous call exactly
+      // when its id is above that snapshot's largest id. (Objects that were
+      // there but not counted, e.g. held only by V8 then, are not new.)
+      const prevMax = state.prevMaxId;
+      const maxId = seen().maxId;
+      const countByClass = new Map<number, number>();
+      const newByClass = new Map<number, number[]>();
+      for (let o = 0; o < snap.nodeCount; o++) {
+        if (!selected[o]) continue;
+        const c = classes[o]!;
+        countByClass.set(c, (countByClass.get(c) ?? 0) + 1);
+        const id = snap.nodeId[o]!;
+        if (id <= prevMax) continue;
+        let list = newByClass.get(c);
+        if (!list) newByClass.set(c, (list = []));
+        list.push(id);
       }
+      const counts = new Map<string, number>();
+      for (const [c, k] of countByClass) {
+        const name = snap.strings.get(c);
+        counts.set(name, (counts.get(name) ?? 0) + k);
+      }
+      const newIds = Object.create(null) as NewIds;
+      for (const [c, list] of newByClass) {
+        const name = snap.strings.get(c);
+        let set = newIds[name];
+        if (!set) newIds[name] = set = new Set();
+        for (const id of list) set.add(id);
+      }
+      const rows: NewIdsRow[] = [];
+      for (const [name, c] of counts) {
+        const o = state.prevCounts.get(name) ?? 0;
+        rows.push([name, o, c, newIds[name]?.size ?? 0, c - o]);
+      }
+      for (const [name, o] of state.prevCounts) if (!counts.has(name) && o > 0) rows.push([name, o, 0, 0, -o]);
+      const column = { old: 1, current: 2, new: 3, deltas: 4 }[options?.sortby ?? 'deltas'];
+      rows.sort((a, b) => (b[column] as number) - (a[column] as number) || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+      state.prevMaxId = maxId;
+      state.prevCounts = counts;
+      state.newIds = newIds;
+      const limit = options?.limit === undefined ? 10 : options.limit;
+      const text = formatNewIds(limit === null ? rows : rows.slice(0, limit));
+      remember(newIds);
+      for (const name in newIds) remember(newIds[name]!);
+      emit(options?.file, text);
+      return newIds;
+    } finally {
+      resetRegExpState();
     }
-    for (const name of rowsByName.keys()) if (!newIds[name]) newIds[name] = new Set();
-    state.prevPacked = packed;
-    state.prevNames = names;
-    state.newIds = newIds;
-    const column = { old: 1, current: 2, new: 3, deltas: 4 }[options?.sortby ?? 'deltas'];
-    const rows: NewIdsRow[] = [];
-    for (const [name, [o, c, n]] of rowsByName) rows.push([name, o, c, n, c - o]);
-    rows.sort((a, b) => (b[column] as number) - (a[column] as number) || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
-    const limit = options?.limit === undefined ? 10 : options.limit;
-    const shown = limit === null ? rows : rows.slice(0, limit);
-    const text = formatNewIds(shown);
-    if (text !== '') file.write(text);
-    return newIds;
   }
+}
+
+const lastMatchReset = /^/;
+
+/**
+ * Points RegExp's legacy last-match state (`RegExp.lastMatch`, `RegExp.$1`…,
+ * kept per realm) at the empty string. The analysis runs regular expressions
+ * on strings it decodes from the snapshot; the last subject would otherwise
+ * stay alive and be counted as a new string by the next call.
+ */
+function resetRegExpState(): void {
+  lastMatchReset.test('');
+}
+
+/** Marks a result as the tool's own for later snapshots (see LiveInspector.rememberResult). */
+function remember(value: object): void {
+  liveInspector().rememberResult(value);
 }
 
 let defaultTracker: Tracker | null = null;
@@ -218,152 +381,49 @@ function tracker(): Tracker {
   return defaultTracker;
 }
 
-const nullSink: TextSink = { write: () => true };
 let warm = false;
 
 /**
- * Runs every code path once, on first use, before any result is computed: V8
- * compiles functions lazily, and a first run leaves things behind for good
- * (internalized string constants, allocation sites, object shapes, lazily
- * built Node internals). Done up front, none of it appears as growth or new ids.
+ * Prepares the live API before the first snapshot (the first call of any
+ * function does it): connects the inspector session, creates the default
+ * tracker and makes Node create its lazily built `process.stdout`, so that
+ * none of them shows up as new in the second call.
  */
 export function warmUp(): void {
   if (warm) return;
   warm = true;
+  liveInspector();
+  seen();
   if (defaultTracker === null) defaultTracker = new Tracker();
-  const t = new Tracker();
-  try {
-    t.getNewIds({ file: nullSink, limit: null });
-    t.getNewIds({ file: nullSink, limit: null, sortby: 'old' });
-    t.showGrowth({ file: nullSink, limit: null });
-    t.showGrowth({ file: nullSink, limit: null, mode: 'delta' });
-    t.showGrowth({ file: nullSink, limit: null, mode: 'delta' });
-    showMostCommonTypes({ file: nullSink, limit: null });
-    const probe = {};
-    at(id(probe));
-    // Node builds the default output stream, and compiles its write path, on
-    // first use: an empty write does both without printing anything.
-    process.stdout.write('');
-  } finally {
-    t.dispose();
-  }
-}
-
-/** A snapshot that leaves out the call's own options (and peak stats) object. Allocates nothing before it. */
-function snapshotFor(options: { progress?: boolean | undefined } | undefined, extra?: object): LiveSnapshot {
-  return takeLiveSnapshot(options, extra, options?.progress === true);
-}
-
-function cut<T>(rows: T[], limit: number | null): T[] {
-  return limit ? rows.slice(0, limit) : rows;
-}
-
-/** Binary search in ids packed as `id * CLASS_BITS + class`, sorted. */
-function containsId(packed: Float64Array, id: number): boolean {
-  let lo = 0;
-  let hi = packed.length - 1;
-  const low = id * CLASS_BITS;
-  const high = low + CLASS_BITS;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = packed[mid]!;
-    if (v < low) lo = mid + 1;
-    else if (v >= high) hi = mid - 1;
-    else return true;
-  }
-  return false;
-}
-
-/** The ordinals a census counts: not the tool's, user-visible unless internals, in `objects`, passing `filter`. */
-function* counted(live: LiveSnapshot, options: StatsOptions | undefined): Generator<number> {
-  const snap = live.snapshot;
-  const internals = options?.internals === true;
-  const filter = options?.filter;
-  let only: Set<number> | null = null;
-  if (options?.objects) {
-    only = new Set();
-    const insp = liveInspector();
-    for (const o of options.objects) {
-      const id = insp.knownId(o);
-      if (id !== 0) only.add(id);
-    }
-  }
-  const owned = live.toolOwned;
-  for (let i = 0; i < snap.nodeCount; i++) {
-    const m = owned[i]!;
-    if (m === TOOL) continue;
-    if (!internals && (m === CODE_ONLY || !snap.isUserVisible(i))) continue;
-    if (only !== null && !only.has(snap.nodeId[i]!)) continue;
-    if (filter && !filter(snap.node(i))) continue;
-    yield i;
-  }
-}
-
-function classArray(snap: HeapSnapshot, shortnames: boolean): Uint32Array {
-  return shortnames ? snap.classIndexes() : snap.qualifiedClassIndexes();
-}
-
-/** Class name → count, in first-seen order. */
-function censusCounts(live: LiveSnapshot, options: StatsOptions | undefined): Map<string, number> {
-  const snap = live.snapshot;
-  const classes = classArray(snap, options?.shortnames !== false);
-  const byIndex = new Map<number, number>();
-  for (const i of counted(live, options)) {
-    const c = classes[i]!;
-    byIndex.set(c, (byIndex.get(c) ?? 0) + 1);
-  }
-  const out = new Map<string, number>();
-  for (const [c, n] of byIndex) {
-    const name = snap.strings.get(c);
-    out.set(name, (out.get(name) ?? 0) + n);
-  }
-  return out;
-}
-
-function packCensus(live: LiveSnapshot, shortnames: boolean, internals: boolean): { packed: Float64Array; names: string[] } {
-  const snap = live.snapshot;
-  const classes = classArray(snap, shortnames);
-  const classNo = new Map<number, number>();
-  const nameNo = new Map<string, number>();
-  const names: string[] = [];
-  let n = 0;
-  const packed = new Float64Array(snap.nodeCount);
-  for (const i of counted(live, { internals })) {
-    const c = classes[i]!;
-    let k = classNo.get(c);
-    if (k === undefined) {
-      const name = snap.strings.get(c);
-      k = nameNo.get(name);
-      if (k === undefined) {
-        k = names.length;
-        names.push(name);
-        nameNo.set(name, k);
-      }
-      classNo.set(c, k);
-    }
-    packed[n++] = snap.nodeId[i]! * CLASS_BITS + k;
-  }
-  const out = packed.slice(0, n);
-  out.sort();
-  return { packed: out, names };
+  void process.stdout;
+  void process.stderr;
 }
 
 // ---- Statistics ------------------------------------------------------------
 
-/** objgraph's count(): how many live objects have class `name` (qualified when it contains '@'). */
+/** objgraph's count(): how many live objects have class `name` (a qualified name when it has `@file:line:column`). */
 export function count(name: string, options?: StatsOptions): number {
-  warmUp();
-  const live = snapshotFor(options);
-  return censusCounts(live, { ...options, shortnames: !name.includes('@') }).get(name) ?? 0;
+  try {
+    warmUp();
+    const live = snapshotFor(options);
+    return ordinalsOfClass(live.snapshot, name, censusOptions(live, options)).length;
+  } finally {
+    resetRegExpState();
+  }
 }
 
 /** objgraph's typestats(): `{class name: count}` over the live heap. */
 export function typestats(options?: StatsOptions): Record<string, number> {
-  warmUp();
-  const live = snapshotFor(options);
-  const out = Object.create(null) as Record<string, number>;
-  for (const [name, n] of censusCounts(live, options)) out[name] = n;
-  return out;
+  try {
+    warmUp();
+    const live = snapshotFor(options);
+    const out = Object.create(null) as Record<string, number>;
+    for (const [name, n] of classCountsOf(live, options)) out[name] = n;
+    remember(out);
+    return out;
+  } finally {
+    resetRegExpState();
+  }
 }
 
 /**
@@ -372,41 +432,26 @@ export function typestats(options?: StatsOptions): Record<string, number> {
  * sorted by that size.
  */
 export function mostCommonTypes(options?: CommonTypesOptions): CommonTypeRow[] {
-  warmUp();
-  const live = snapshotFor(options);
-  return commonTypes(live, options);
-}
-
-function commonTypes(live: LiveSnapshot, options: CommonTypesOptions | undefined): CommonTypeRow[] {
-  const snap = live.snapshot;
-  const sortBy = options?.sortBy ?? 'count';
-  const classes = classArray(snap, options?.shortnames !== false);
-  const sizes = sortBy === 'retainedSize' ? snap.retainedSizes() : sortBy === 'selfSize' ? snap.nodeSelfSize : null;
-  const rowsByName = new Map<string, [string, number, number]>();
-  const nameOf = new Map<number, string>();
-  for (const i of counted(live, options)) {
-    const c = classes[i]!;
-    let name = nameOf.get(c);
-    if (name === undefined) nameOf.set(c, (name = snap.strings.get(c)));
-    let r = rowsByName.get(name);
-    if (!r) rowsByName.set(name, (r = [name, 0, 0]));
-    r[1]++;
-    if (sizes) r[2] += sizes[i]!;
+  try {
+    warmUp();
+    const live = snapshotFor(options);
+    const sortBy = options?.sortBy ?? 'count';
+    const stats = classStats(live.snapshot, { ...censusOptions(live, options), sortBy, limit: options?.limit === undefined ? 10 : options.limit });
+    const rows: CommonTypeRow[] = stats.map((s) =>
+      sortBy === 'count' ? [s.name, s.count] : [s.name, s.count, sortBy === 'selfSize' ? s.selfSize : (s.retainedSize ?? 0)],
+    );
+    remember(rows);
+    return rows;
+  } finally {
+    resetRegExpState();
   }
-  const rows = [...rowsByName.values()];
-  if (sizes) rows.sort((a, b) => b[2] - a[2]);
-  else rows.sort((a, b) => b[1] - a[1]);
-  const limit = options?.limit === undefined ? 10 : options.limit;
-  const shown = cut(rows, limit);
-  return sizes ? shown : shown.map((r) => [r[0], r[1]] as const);
 }
 
 /** objgraph's show_most_common_types(): `name count` lines, names padded to the widest. */
 export function showMostCommonTypes(options?: CommonTypesOptions & ShowOptions): void {
-  const file = options?.file ?? process.stdout;
   const rows = mostCommonTypes(options);
   const sortBy = options?.sortBy ?? 'count';
-  file.write(formatMostCommonTypes(rows, sortBy === 'count' ? [] : [sortBy]));
+  emit(options?.file, formatMostCommonTypes(rows, sortBy === 'count' ? [] : [sortBy]));
 }
 
 /** objgraph's growth() with the default tracker. */
@@ -426,76 +471,135 @@ export function getNewIds(options?: NewIdsOptions): NewIds {
 
 // ---- Objects and ids -------------------------------------------------------
 
-/** The snapshot id of a live object or function: stable for its life, never reused. */
+/**
+ * The snapshot id of a live object or function: stable for its life, never
+ * reused, the same id its node has in every snapshot of this isolate.
+ * Cheap when a snapshot has already seen the object; otherwise it takes one.
+ */
 export function id(obj: object): number {
+  warmUp();
   return liveInspector().id(obj);
 }
 
-/** The live value with snapshot id `id`, or undefined. */
+/** Whether the last snapshot read lists `id` among the program's user-visible objects. */
+function isSeen(id: number): boolean {
+  const s = seen();
+  if (!s.sorted) {
+    s.ids.sort();
+    s.sorted = true;
+  }
+  const ids = s.ids;
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === id) return true;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * The live object with snapshot id `id`, or undefined. Only objects the
+ * program holds and a programmer can name are handed out: ids of V8
+ * internals (hidden objects, code, shapes, literal boilerplates — touching
+ * those can corrupt or crash V8), of the tool's own objects, of primitives
+ * (strings, numbers) and of collected objects give undefined.
+ */
 export function at(id: number): unknown {
+  warmUp();
+  if (!Number.isInteger(id) || id <= 0) return undefined;
+  if (!isSeen(id)) {
+    // An id newer than the last snapshot read (id() may take one without reading it): look again.
+    if (id <= seen().maxId) return undefined;
+    snapshotFor(undefined);
+    if (!isSeen(id)) return undefined;
+  }
   return liveInspector().at(id);
 }
 
-/** The live values with these ids (ids whose objects are gone are skipped), in the given order. */
-export function atAddrs(ids: Iterable<number>): unknown[] {
-  const insp = liveInspector();
+/** objgraph's at_addrs(): the live objects with these ids, in the given order (gone ones skipped). */
+export function atAddrs(ids: Iterable<number> | undefined): unknown[] {
   const out: unknown[] = [];
+  if (ids === undefined) return out;
   for (const i of ids) {
-    const v = insp.at(i);
+    const v = at(i);
     if (v !== undefined) out.push(v);
   }
   return out;
 }
 
-/** objgraph's by_type(): the live objects of class `name` (qualified when it contains '@'). */
+/** objgraph's by_type(): the live objects of class `name` (a qualified name when it has `@file:line:column`). */
 export function byType(name: string, options?: StatsOptions): unknown[] {
-  warmUp();
-  const live = snapshotFor(options);
-  const snap = live.snapshot;
-  const qualified = name.includes('@');
-  const classes = classArray(snap, !qualified);
-  const ids: number[] = [];
-  for (const i of counted(live, { ...options, internals: true })) {
-    if (snap.strings.equals(classes[i]!, name)) ids.push(snap.nodeId[i]!);
+  try {
+    warmUp();
+    const live = snapshotFor(options);
+    const snap = live.snapshot;
+    const ids = ordinalsOfClass(snap, name, censusOptions(live, options)).map((i) => snap.nodeId[i]!);
+    return atAddrs(ids);
+  } finally {
+    resetRegExpState();
   }
-  return atAddrs(ids);
 }
 
 /**
- * objgraph's get_leaking_objects(), in JavaScript terms: live objects that no
- * JavaScript value refers to and that are kept alive only by native handles
- * (V8 global handles, embedder roots such as Node's internal handles), e.g.
- * the callback object a native addon or a `node:` binding holds on to.
+ * objgraph's get_leaking_objects(), in JavaScript terms: the objects the
+ * program holds only through native handles — V8 global handles and
+ * embedder roots such as Node's internal handles — and through no JavaScript
+ * reference at all (no property, element, variable or stack slot). Typical
+ * members: an in-flight request object a `node:` binding keeps (an
+ * `FSReqCallback` while `fs.readFile` runs), wrappers a native addon holds
+ * with `Persistent` handles, and objects an addon forgot to release.
+ *
+ * @example
+ * fs.readFile(__filename, () => {});
+ * getLeakingObjects().map((o) => o.constructor.name); // [..., 'FSReqCallback']
  */
 export function getLeakingObjects(options?: StatsOptions): unknown[] {
-  warmUp();
-  const live = snapshotFor(options);
-  const snap = live.snapshot;
-  const ret = snap.retainers();
-  const T = snap.types;
-  const ids: number[] = [];
-  for (const i of counted(live, options)) {
-    if (snap.nodeType[i] !== T.object && snap.nodeType[i] !== T.closure) continue;
-    let native = 0;
-    let other = 0;
-    for (let k = ret.first[i]!; k < ret.first[i + 1]!; k++) {
-      const e = ret.edges[k]!;
-      if (snap.edgeType[e] === snap.edgeTypes.weak) continue;
-      const from = ret.nodes[k]!;
-      const ft = snap.nodeType[from];
-      const nativeHolder =
-        (ft === T.synthetic && !isStackRoot(snap, from) && from !== snap.rootOrdinal) || (ft === T.native && (snap.nodeId[from]! & 1) === 0);
-      if (nativeHolder) native++;
-      else other++;
+  try {
+    warmUp();
+    const live = snapshotFor(options);
+    const snap = live.snapshot;
+    const mask = live.toolOwned;
+    const selected = selectNodes(snap, censusOptions(live, options));
+    const ret = snap.retainers();
+    const T = snap.types;
+    const weak = snap.edgeTypes.weak;
+    const stackRoots = new Set<number>();
+    for (let i = 0; i < snap.nodeCount; i++) {
+      if (snap.nodeType[i] !== T.synthetic) continue;
+      const name = snap.nodeNameOf(i);
+      if (name === '(Stack roots)' || i === snap.rootOrdinal || name === '(GC roots)') stackRoots.add(i);
     }
-    if (native > 0 && other === 0) ids.push(snap.nodeId[i]!);
+    const ids: number[] = [];
+    for (let i = 0; i < snap.nodeCount; i++) {
+      if (!selected[i]) continue;
+      const t = snap.nodeType[i];
+      if (t !== T.object && t !== T.closure && t !== T.regexp) continue;
+      let native = 0;
+      let other = 0;
+      for (let k = ret.first[i]!; k < ret.first[i + 1]!; k++) {
+        if (snap.edgeType[ret.edges[k]!] === weak) continue;
+        const from = ret.nodes[k]!;
+        if (mask[from] !== VISIBLE) continue; // V8's own references (code, tables) and the tool's do not count
+        const ft = snap.nodeType[from];
+        if (ft === T.synthetic) {
+          if (stackRoots.has(from)) other++;
+          else native++;
+        } else if (ft === T.native && (snap.nodeId[from]! & 1) === 0) {
+          native++;
+        } else {
+          other++;
+        }
+      }
+      if (native > 0 && other === 0) ids.push(snap.nodeId[i]!);
+    }
+    return atAddrs(ids);
+  } finally {
+    resetRegExpState();
   }
-  return atAddrs(ids);
-}
-
-function isStackRoot(snap: HeapSnapshot, ordinal: number): boolean {
-  const name = snap.nodeNameOf(ordinal);
-  return name === '(Stack roots)' || name === '(Handle scope)';
 }
 
 /**
@@ -507,10 +611,23 @@ export function isProperModule(x: unknown): boolean {
   return typeof x === 'object' && x !== null && types.isModuleNamespaceObject(x);
 }
 
-/** Whether `x` (a node view or a live value) is a root: a GC root, the global object or a module. */
+/**
+ * Whether `x` is a root: a node view of a GC root (the snapshot's root, its
+ * synthetic subroots and the global objects), or a live value that is the
+ * global object or a module namespace.
+ */
 export function isRoot(x: unknown): boolean {
-  if (x !== null && typeof x === 'object' && 'isRoot' in x && typeof (x as { isRoot: unknown }).isRoot === 'boolean' && 'ordinal' in x) {
-    return (x as { isRoot: boolean }).isRoot;
+  if (x !== null && typeof x === 'object' && 'snapshot' in x && 'ordinal' in x) {
+    const node = x as HeapNode;
+    const snap = node.snapshot;
+    const i = node.ordinal;
+    if (i === snap.rootOrdinal || snap.nodeType[i] === snap.types.synthetic) return true;
+    // The global objects: the root's shortcut edges lead to them.
+    const r = snap.rootOrdinal;
+    for (let e = snap.firstEdge[r]!; e < snap.firstEdge[r + 1]!; e++) {
+      if (snap.edgeTo[e] === i && snap.edgeType[e] === snap.edgeTypes.shortcut) return true;
+    }
+    return false;
   }
   return isProperModule(x);
 }

@@ -1,20 +1,48 @@
 /**
- * Which nodes of a snapshot of the current isolate belong to the tool itself.
+ * Which nodes of a snapshot of the current isolate the program holds, which
+ * ones only V8 itself holds, and which ones belong to the tool.
  *
- * A node is the tool's when every path from the snapshot root to it passes
- * through one of the *blocked* nodes:
+ * A node is **held by the program** when a path of strong references leads to
+ * it from a *program root*: the global objects, the JavaScript stack, V8
+ * global handles (Node's and addons' persistent references), eternal handles
+ * and Node's embedder roots. The paths never pass through
+ * - compiled code (`code` nodes: bytecode, feedback vectors, allocation sites,
+ *   constant pools), whose constants and literal boilerplates V8 creates on
+ *   the first or second run of a function, at times no program controls;
+ * - V8's own tables listed in {@link V8_HELD_ROOTS}: the string table (weak in
+ *   V8's own GC: a string only it holds dies), the handles of native code and
+ *   of optimizing compiler jobs running in the background (which pin the
+ *   constants of the function being compiled; under CPU load a job is more
+ *   likely to be in flight when the snapshot is taken), V8's strong-root list
+ *   and identity maps, compilation and startup caches;
+ * - from object shapes (V8's hidden classes, descriptor and transition
+ *   arrays) to strings: a property name that only shapes hold is V8's
+ *   bookkeeping, and shapes are rebuilt by GC (dead transitions are cleared
+ *   and re-created when code runs again);
+ * - out of V8's oddballs (`undefined`, `null`, `true`, `optimized_out`…),
+ *   whose strings are V8's and which stack frames hold or not depending on
+ *   what the optimizing compiler did;
+ * - weak edges;
+ * and string constants of compiled code that only a stack frame holds (a
+ * literal in a register while a call runs) are V8's;
+ * - the *blocked* nodes: the tool's own.
+ *
+ * The blocked nodes are
  * - the tool's long-lived roots (its root object, its inspector session, the
  *   snapshot options object), whose ids the inspector source knows;
  * - the transient objects of the command that took the snapshot: Node's
  *   `Session.post` builds a message object (`{id, method, params}`, where
  *   `params` is our options object) and its JSON text, both held on the stack
  *   while V8 builds the graph;
- * - extra ids the caller names (the options object of the API call in flight).
+ * - extra ids the caller names (the options object of the API call in flight,
+ *   results the tool returned earlier).
  *
- * Nodes that the root cannot reach at all, blocked or not, stay visible: they
- * are part of the heap DevTools shows.
+ * Every node then gets one mark: {@link VISIBLE} (held by the program),
+ * {@link TOOL} (reachable from a blocked node but not held by the program
+ * otherwise) or {@link V8_HELD} (everything else: held only by V8's code and
+ * tables, or not reachable at all).
  *
- * Cost: two passes over the edges at most, typed arrays only.
+ * Cost: three passes over the edges at most, typed arrays only.
  */
 
 /** The flat arrays this module reads (a subset of the parser's SnapshotData). */
@@ -29,11 +57,12 @@ export interface GraphArrays {
   edgeTypeNames: readonly string[];
   edgeName: Uint32Array;
   edgeTo: Uint32Array;
+  /** Ordinal of the snapshot's root (0 in every V8 snapshot). */
+  rootOrdinal?: number;
   strings: {
     get(i: number): string;
     prefix(i: number, maxBytes: number): string;
     equals(i: number, s: string): boolean;
-    indexOf(s: string): number;
   };
 }
 
@@ -51,10 +80,37 @@ export interface ToolMarks {
 /** Mask values. */
 export const VISIBLE = 0;
 export const TOOL = 1;
-/** Reachable only through V8's compiled code (literal boilerplates, constant pools): no program can name it. */
-export const CODE_ONLY = 3;
+/** Held only by V8 itself (compiled code, the string table, compiler handles, caches) or unreachable. */
+export const V8_HELD = 3;
+/** @deprecated The old name of {@link V8_HELD}. */
+export const CODE_ONLY = V8_HELD;
 
-/** The result: `mask[ordinal]` is VISIBLE, TOOL or CODE_ONLY. */
+/**
+ * Subroots of `(GC roots)` whose references are V8's, not the program's.
+ * Matched by name, so a subroot a future V8 adds counts as the program's
+ * (objects are shown rather than hidden when in doubt).
+ */
+export const V8_HELD_ROOTS: readonly string[] = [
+  '(Internalized strings)',
+  '(External strings)',
+  '(Handle scope)',
+  '(Strong roots)',
+  '(Read-only roots)',
+  '(Smi roots)',
+  '(Builtins)',
+  '(Compilation cache)',
+  '(Code flusher)',
+  '(Startup object cache)',
+  '(Read-only object cache)',
+  '(Shareable object cache)',
+  '(Weak collections)',
+  '(Retain maps)',
+  '(Write barrier)',
+  '(Client heap)',
+  '(Unknown)',
+];
+
+/** The result: `mask[ordinal]` is VISIBLE, TOOL or V8_HELD. */
 export interface Exclusion {
   mask: Uint8Array;
   /** How many nodes are the tool's. */
@@ -62,12 +118,16 @@ export interface Exclusion {
 }
 
 const MESSAGE_PREFIX = '{"id":';
+const BLOCKED = 1;
+const REACHED = 2;
+const STACK_ONLY = 4;
 
-/** Computes the tool-owned nodes of `g`. The root is node 0. */
+/** Computes the marks of every node of `g`. */
 export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   const n = g.nodeCount;
   const { firstEdge, edgeTo, edgeType, nodeType } = g;
-  const mask = new Uint8Array(n); // 1 blocked / tool, 2 reached from root
+  const root = g.rootOrdinal ?? 0;
+  const mask = new Uint8Array(n);
   const wanted = new Set<number>(marks.toolIds);
   if (marks.extraIds) for (const id of marks.extraIds) wanted.add(id);
   if (marks.paramsId !== undefined) wanted.add(marks.paramsId);
@@ -75,63 +135,65 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   for (let i = 0; i < n; i++) {
     const id = g.nodeId[i]!;
     if (wanted.has(id)) {
-      mask[i] = 1;
+      mask[i] = BLOCKED;
       if (id === marks.paramsId) paramsOrdinal = i;
     }
   }
 
   const tSynthetic = g.nodeTypeNames.indexOf('synthetic');
+  const tCode = g.nodeTypeNames.indexOf('code');
+  const tShape = g.nodeTypeNames.indexOf('object shape');
+  const tHidden = g.nodeTypeNames.indexOf('hidden');
   const tString = g.nodeTypeNames.indexOf('string');
   const tCons = g.nodeTypeNames.indexOf('concatenated string');
   const tSliced = g.nodeTypeNames.indexOf('sliced string');
   const eProperty = g.edgeTypeNames.indexOf('property');
   const eInternal = g.edgeTypeNames.indexOf('internal');
+  const eWeak = g.edgeTypeNames.indexOf('weak');
   const method = marks.method ?? 'HeapProfiler.takeHeapSnapshot';
   const methodNeedle = `"method":${JSON.stringify(method)}`;
 
-  // Transient command objects: the message object points at our params; the
-  // JSON text is held by a synthetic root (stack or handle scope).
+  // V8's subroots (never entered) and the transient command objects.
+  const v8Held = new Set(V8_HELD_ROOTS);
+  const closed = new Uint8Array(n); // 1: do not follow this node's edges while reaching from the root
   for (let i = 0; i < n; i++) {
     const t = nodeType[i]!;
+    if (t === tCode || (t === tHidden && g.strings.equals(g.nodeName[i]!, 'system / Oddball'))) closed[i] = 1;
     const end = firstEdge[i + 1]!;
     if (t === tSynthetic) {
+      if (v8Held.has(g.strings.prefix(g.nodeName[i]!, 64))) closed[i] = 1;
       for (let e = firstEdge[i]!; e < end; e++) {
         const to = edgeTo[e]!;
         const tt = nodeType[to]!;
         if (mask[to] === 0 && (tt === tString || tt === tCons || tt === tSliced)) {
           const chain = messageText(g, to, tString, tCons, tSliced, eInternal, methodNeedle);
-          if (chain !== null) for (const c of chain) mask[c] = 1;
+          if (chain !== null) for (const c of chain) mask[c] = BLOCKED;
         }
       }
     } else if (paramsOrdinal >= 0) {
       for (let e = firstEdge[i]!; e < end; e++) {
         if (edgeTo[e] === paramsOrdinal && edgeType[e] === eProperty && g.strings.equals(g.edgeName[e]!, 'params')) {
-          mask[i] = 1;
+          mask[i] = BLOCKED;
         }
       }
     }
   }
 
-  // 1. Reach from the root without entering blocked nodes nor leaving code nodes.
-  const tCode = g.nodeTypeNames.indexOf('code');
-  const REACHED = 2;
   const stack = new Uint32Array(n);
   let sp = 0;
-  if (n > 0 && mask[0] === 0) {
-    mask[0] = REACHED;
-    stack[sp++] = 0;
-  }
-  // Literal boilerplates hang off allocation sites; V8 makes them lazily, on
-  // the second run of a literal, at times no program controls.
-  const transitionInfo = g.strings.indexOf('transition_info');
-  const spread = (value: number): void => {
+  const spread = (value: number, respectClosed: boolean): void => {
     while (sp > 0) {
       const i = stack[--sp]!;
-      if (value === REACHED && nodeType[i] === tCode) continue;
+      if (respectClosed && closed[i]) continue;
+      const fromShape = respectClosed && nodeType[i] === tShape;
       const end = firstEdge[i + 1]!;
       for (let e = firstEdge[i]!; e < end; e++) {
-        if (value === REACHED && edgeType[e] === eInternal && g.edgeName[e] === transitionInfo) continue;
+        if (edgeType[e] === eWeak) continue;
         const to = edgeTo[e]!;
+        if (fromShape) {
+          const tt = nodeType[to]!;
+          if (tt === tString || tt === tCons || tt === tSliced) continue;
+        }
         if (mask[to] === 0) {
           mask[to] = value;
           stack[sp++] = to;
@@ -139,19 +201,48 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       }
     }
   };
-  spread(REACHED);
-  // 2. What only compiled code reaches.
-  for (let i = 0; i < n; i++) if (mask[i] === REACHED && nodeType[i] === tCode) stack[sp++] = i;
-  spread(CODE_ONLY);
-  // 3. The tool's nodes: blocked ones and what only they reach.
-  for (let i = 0; i < n; i++) if (mask[i] === TOOL) stack[sp++] = i;
-  spread(TOOL);
+  // 1. What the program holds: reach from the root without entering blocked
+  //    nodes nor leaving code nodes and V8's subroots.
+  if (n > 0 && mask[root] === 0) {
+    mask[root] = REACHED;
+    stack[sp++] = root;
+  }
+  // The JavaScript stack last: what only frames hold is told apart.
+  let stackRoots = -1;
+  for (let i = 0; i < n; i++) {
+    if (nodeType[i] === tSynthetic && g.strings.equals(g.nodeName[i]!, '(Stack roots)')) {
+      stackRoots = i;
+      if (mask[i] === REACHED) closed[i] = 2;
+      break;
+    }
+  }
+  spread(REACHED, true);
+  if (stackRoots >= 0 && closed[stackRoots] === 2) {
+    closed[stackRoots] = 0;
+    stack[sp++] = stackRoots;
+    spread(STACK_ONLY, true);
+  }
+  // 2. The tool's nodes: blocked ones and what only they reach.
+  for (let i = 0; i < n; i++) if (mask[i] === BLOCKED) stack[sp++] = i;
+  spread(TOOL, false);
+  // String constants of compiled code are V8's even when a frame holds one
+  // for a moment (a literal in a register while a call runs).
+  for (let i = 0; i < n; i++) {
+    if (nodeType[i] !== tCode) continue;
+    const end = firstEdge[i + 1]!;
+    for (let e = firstEdge[i]!; e < end; e++) {
+      const to = edgeTo[e]!;
+      const tt = nodeType[to]!;
+      if (mask[to] === STACK_ONLY && (tt === tString || tt === tCons || tt === tSliced)) mask[to] = 0;
+    }
+  }
   let count = 0;
   for (let i = 0; i < n; i++) {
     const m = mask[i]!;
     if (m === TOOL) count++;
-    else if (m !== CODE_ONLY) mask[i] = VISIBLE;
+    else mask[i] = m === REACHED || m === STACK_ONLY ? VISIBLE : V8_HELD;
   }
+  if (n > 0 && mask[root] !== TOOL) mask[root] = VISIBLE;
   return { mask, count };
 }
 

@@ -11,6 +11,12 @@
  *   graph has been built, so chunks never appear in the snapshot they belong to;
  * - taking a snapshot runs a full garbage collection first.
  *
+ * Console messages. While any session is connected, V8 keeps the arguments
+ * of console calls for replay; every snapshot first discards them
+ * (`Runtime.discardConsoleEntries`), so objects the program only logged are
+ * not kept alive by the tool. The session is never disconnected: any session
+ * disconnecting makes V8 forget every snapshot id it handed out.
+ *
  * Observer effect. Everything this module keeps between calls hangs off one
  * object, {@link ToolRoot}; the session itself and the options object passed
  * with each snapshot command are reachable from it. Their snapshot ids are
@@ -64,6 +70,10 @@ interface ToolRoot {
   ids: number[];
   /** Tracker states and other long-lived data registered by the faces. */
   states: unknown[];
+  /** Results handed to the user whose snapshot ids are not known yet. */
+  pendingResults: Array<WeakRef<object>>;
+  /** Snapshot ids of results handed to the user (pruned when they are gone). */
+  resultIds: number[];
   /** The one callback of every command, made once. */
   answer: (error: Error | null, result?: unknown) => void;
 }
@@ -93,6 +103,8 @@ export class LiveInspector {
       selfObjectId: '',
       ids: [],
       states: [],
+      pendingResults: [],
+      resultIds: [],
       answer: (error: Error | null, result?: unknown): void => {
         root.error = error;
         root.result = result;
@@ -149,6 +161,10 @@ export class LiveInspector {
   takeSnapshot(sink: ChunkSink, gc = false): void {
     const root = this.root;
     if (root.sink !== null) throw new Error('objgraph: a heap snapshot is already being taken');
+    // While a session is connected, V8 keeps the arguments of every console
+    // call for replay (up to 1000 messages): objects the program logged since
+    // the last snapshot would stay alive because of us. Let them go first.
+    this.post('Runtime.discardConsoleEntries');
     if (gc) this.post('HeapProfiler.collectGarbage');
     root.sink = sink;
     try {
@@ -179,6 +195,46 @@ export class LiveInspector {
   register(state: unknown): number {
     this.root.states.push(state);
     return this.root.states.length - 1;
+  }
+
+  /**
+   * Marks an object the tool hands to the user (a result table, a Set of ids)
+   * as the tool's own: later snapshots leave it, and what only it reaches,
+   * out of every result, even while the user holds it. Held weakly.
+   */
+  rememberResult(value: object): void {
+    this.root.pendingResults.push(new WeakRef(value));
+  }
+
+  /**
+   * Snapshot ids of the results remembered so far. Call right after a
+   * snapshot: results younger than it get their ids now.
+   */
+  resultIds(): number[] {
+    const root = this.root;
+    if (root.pendingResults.length > 0) {
+      const pending = root.pendingResults;
+      root.pendingResults = [];
+      for (const ref of pending) {
+        const value = ref.deref();
+        if (value === undefined) continue;
+        const id = this.knownId(value);
+        if (id !== 0) root.resultIds.push(id);
+        else root.pendingResults.push(ref);
+      }
+    }
+    return root.resultIds;
+  }
+
+  /** Adds snapshot ids to the remembered results (objects made for the tool: options objects of calls). */
+  rememberIds(ids: readonly number[]): void {
+    const known = this.root.resultIds;
+    for (const id of ids) if (!known.includes(id)) known.push(id);
+  }
+
+  /** Forgets the result ids for which `alive(id)` is false (their objects are gone). */
+  pruneResultIds(alive: (id: number) => boolean): void {
+    this.root.resultIds = this.root.resultIds.filter(alive);
   }
 
   /** Drops long-lived tool data registered earlier. */
