@@ -26,6 +26,17 @@ function fileError(path: string, e: unknown): SnapshotError {
   return new SnapshotError(path, `cannot read: ${why}`);
 }
 
+/** Size of the snapshot file, or a SnapshotError saying why it cannot be read. */
+function fileSize(path: string): number {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    return st.size;
+  } catch (e) {
+    throw fileError(path, e);
+  }
+}
+
 function isGzip(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
@@ -69,14 +80,7 @@ export function readSnapshotFileSync<T extends HeapSnapshot = HeapSnapshot>(
   options: ReadOptions = {},
   create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
 ): T {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (e) {
-    throw fileError(path, e);
-  }
+  const size = fileSize(path);
   if (size > 0 && isGzip(path)) {
     let bytes: Buffer;
     try {
@@ -119,14 +123,7 @@ export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
 }
 
 async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: ReadOptions, create: SnapshotFactory<T>): Promise<T> {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (e) {
-    throw fileError(path, e);
-  }
+  const size = fileSize(path);
   const gz = size > 0 && isGzip(path);
   const file = createReadStream(path, { highWaterMark: CHUNK });
   const parser = new SnapshotParser({ source: path, totalBytes: gz ? undefined : size, onProgress: options.onProgress });
