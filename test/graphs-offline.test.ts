@@ -49,7 +49,7 @@ test('seed: showRefs([y]) draws y -> x, y -> [x] -> x, y -> {x} -> x with labels
       '  o<y> -> o<obj> [label="2"];',
       '  o<x>[label="Array\\n0 items"];',
       '  o<x>[fillcolor="0,0,0.766667"];',
-      '  o<inner>[label="Array\\n1 items"];',
+      '  o<inner>[label="Array\\n1 item"];',
       '  o<inner>[fillcolor="0,0,0.766667"];',
       '  o<inner> -> o<x> [label="0"];',
       '  o<obj>[label="Object\\n1 property"];',
@@ -203,9 +203,9 @@ test('Map cache leak in an ES module: the chain names the module variable and th
   assert.equal(why.retainedSize, session.retainedSize);
   assert.equal(why.path.length, chain.steps.length + 1);
   assert.match(out.text, /^Session @\d+ is alive: \d+ B self, \d+ B retained\.\n\nShortest path from a root \(\d+ steps\):\n/);
-  assert.match(out.text, /\(closure variable\) sessionCache -> Map @\d+ 1 items +retains /);
+  assert.match(out.text, /\(closure variable\) sessionCache -> Map @\d+ 1 item +retains /);
   assert.match(out.text, /\.get\("user-42"\) -> Session @\d+ +retains /);
-  assert.match(out.text, new RegExp(`\\* nearest object you can name: Map @${map.id} 1 items\\n$`));
+  assert.match(out.text, new RegExp(`\\* nearest object you can name: Map @${map.id} 1 item\\n$`));
   // Every dominator is on every path: the Map's dominators include the Map.
   assert.ok(why.dominators.some((d) => d.node.id === map.id));
 

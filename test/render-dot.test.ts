@@ -26,7 +26,7 @@ test('seed example: showRefs([y]) for x = []; y = [x, [x], {x}]', () => {
       '  o1 -> o4 [label="2"];',
       '  o2[label="Array\\n0 items"];',
       '  o2[fillcolor="0,0,0.766667"];',
-      '  o3[label="Array\\n1 items"];',
+      '  o3[label="Array\\n1 item"];',
       '  o3[fillcolor="0,0,0.766667"];',
       '  o3 -> o2 [label="0"];',
       '  o4[label="Object\\n1 property"];',

@@ -226,7 +226,7 @@ export function seedGraph(options: { sizes?: boolean } = {}): Graph {
   const b = new GraphBuilder({ direction: 'refs', maxDepth: 3 });
   b.addNode({ key: '1', id: 1, className: 'Array', description: '3 items', depth: 0, root: true, ...(s ? { selfSize: 32, retainedSize: 152 } : {}) });
   b.addNode({ key: '2', id: 2, className: 'Array', description: '0 items', depth: 1, ...(s ? { selfSize: 32, retainedSize: 32 } : {}) });
-  b.addNode({ key: '3', id: 3, className: 'Array', description: '1 items', depth: 1, ...(s ? { selfSize: 32, retainedSize: 48 } : {}) });
+  b.addNode({ key: '3', id: 3, className: 'Array', description: '1 item', depth: 1, ...(s ? { selfSize: 32, retainedSize: 48 } : {}) });
   b.addNode({ key: '4', id: 4, className: 'Object', description: '1 property', depth: 1, ...(s ? { selfSize: 24, retainedSize: 40 } : {}) });
   b.addEdge({ from: '1', to: '2', label: 0, kind: 'element' });
   b.addEdge({ from: '1', to: '3', label: 1, kind: 'element' });

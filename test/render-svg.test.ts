@@ -16,7 +16,7 @@ test('seed graph to SVG: well-formed, one box per object, labels and edge labels
   const nodeTitles = [...svg.matchAll(/<g id="node\d+" class="node">\s*<title>([^<]*)<\/title>/g)].map((m) => m[1]);
   for (const id of ['o1', 'o2', 'o3', 'o4']) assert.ok(nodeTitles.includes(id), `no node ${id} in ${nodeTitles.join(',')}`);
   const t = texts(svg);
-  for (const s of ['Array', '3 items', '0 items', '1 items', 'Object', '1 property', '32 B / 152 B', '0', '1', '2', 'x']) {
+  for (const s of ['Array', '3 items', '0 items', '1 item', 'Object', '1 property', '32 B / 152 B', '0', '1', '2', 'x']) {
     assert.ok(t.includes(s), `missing text ${JSON.stringify(s)} in ${JSON.stringify(t)}`);
   }
   assert.ok(t.includes('red text: the objects asked about'), 'legend is drawn');

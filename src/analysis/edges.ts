@@ -701,7 +701,7 @@ export function describeNode(snap: HeapSnapshot, v: number): string | null {
 }
 
 function items(n: number): string {
-  return `${n} items`;
+  return n === 1 ? "1 item" : `${n} items`;
 }
 
 /**
