@@ -537,11 +537,62 @@ export function byType(name: string, options?: StatsOptions): unknown[] {
     warmUp();
     const live = snapshotFor(options);
     const snap = live.snapshot;
-    const ids = ordinalsOfClass(snap, name, censusOptions(live, options)).map((i) => snap.nodeId[i]!);
-    return atAddrs(ids);
+    const ordinals = ordinalsOfClass(snap, name, censusOptions(live, options));
+    if (ordinals.length <= FEW) return atAddrs(ordinals.map((i) => snap.nodeId[i]!));
+    return objectsOf(snap, ordinals);
   } finally {
     resetRegExpState();
   }
+}
+
+/** Below this many objects, byType() fetches them one by one (a heap walk each); above, by prototype. */
+const FEW = 16;
+
+/**
+ * The live objects of many ordinals: grouped by their prototype, each group
+ * fetched with one `queryObjects` heap walk and matched by id. Objects
+ * without a `__proto__` edge are fetched one by one.
+ */
+function objectsOf(snap: HeapSnapshot, ordinals: readonly number[]): unknown[] {
+  const insp = liveInspector();
+  const wanted = new Set<number>();
+  const byProto = new Map<number, number>();
+  const single: number[] = [];
+  const E = snap.edgeTypes;
+  for (const i of ordinals) {
+    const id = snap.nodeId[i]!;
+    wanted.add(id);
+    let proto = 0;
+    for (let e = snap.firstEdge[i]!; e < snap.firstEdge[i + 1]!; e++) {
+      if (snap.edgeType[e] === E.property && snap.strings.equals(snap.edgeName[e]!, '__proto__')) {
+        proto = snap.nodeId[snap.edgeTo[e]!]!;
+        break;
+      }
+    }
+    if (proto === 0) single.push(id);
+    else byProto.set(proto, (byProto.get(proto) ?? 0) + 1);
+  }
+  const out: unknown[] = [];
+  for (const [protoId, n] of byProto) {
+    const proto = insp.at(protoId);
+    if ((typeof proto !== 'object' && typeof proto !== 'function') || proto === null) {
+      continue;
+    }
+    let taken = 0;
+    for (const o of insp.instancesOf(proto)) {
+      if (taken === n) break;
+      if (Object.getPrototypeOf(o) !== proto) continue;
+      if (wanted.has(insp.knownId(o as object))) {
+        out.push(o);
+        taken++;
+      }
+    }
+  }
+  for (const id of single) {
+    const v = at(id);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
 }
 
 /**

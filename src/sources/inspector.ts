@@ -321,6 +321,45 @@ export class LiveInspector {
     }
   }
 
+  /**
+   * Every live object with `proto` on its prototype chain (V8's
+   * `queryObjects`: one heap walk, whatever the number of objects), or an
+   * empty array when the inspector refuses.
+   */
+  instancesOf(proto: object): unknown[] {
+    const root = this.root;
+    root.slot = proto;
+    try {
+      const remote = (this.post('Runtime.callFunctionOn', {
+        objectId: root.selfObjectId,
+        functionDeclaration: GET_SLOT,
+        objectGroup: TEMP_GROUP,
+        silent: true,
+      }) as { result: RemoteObject }).result;
+      root.slot = undefined;
+      if (remote.objectId === undefined) return [];
+      let found: RemoteObject;
+      try {
+        found = (this.post('Runtime.queryObjects', { prototypeObjectId: remote.objectId, objectGroup: TEMP_GROUP }) as { objects: RemoteObject }).objects;
+      } catch (e) {
+        if (e instanceof InspectorError) return [];
+        throw e;
+      }
+      if (found.objectId === undefined) return [];
+      this.post('Runtime.callFunctionOn', {
+        objectId: root.selfObjectId,
+        functionDeclaration: SET_SLOT,
+        arguments: [{ objectId: found.objectId }],
+        silent: true,
+      });
+      const value = root.slot;
+      return Array.isArray(value) ? value : [];
+    } finally {
+      root.slot = undefined;
+      this.post('Runtime.releaseObjectGroup', { objectGroup: TEMP_GROUP });
+    }
+  }
+
   /** Disconnects the session (the instance is unusable afterwards). */
   dispose(): void {
     try {
