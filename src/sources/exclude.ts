@@ -212,12 +212,12 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   for (let i = 0; i < n; i++) {
     if (nodeType[i] === tSynthetic && g.strings.equals(g.nodeName[i]!, '(Stack roots)')) {
       stackRoots = i;
-      if (mask[i] === REACHED) closed[i] = 2;
+      if (closed[i] === 0) closed[i] = 2;
       break;
     }
   }
   spread(REACHED, true);
-  if (stackRoots >= 0 && closed[stackRoots] === 2) {
+  if (stackRoots >= 0 && closed[stackRoots] === 2 && mask[stackRoots] === REACHED) {
     closed[stackRoots] = 0;
     stack[sp++] = stackRoots;
     spread(STACK_ONLY, true);
