@@ -30,7 +30,7 @@ import { types } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import type { HeapNode } from '../snapshot/views.js';
 import type { HeapSnapshot } from '../snapshot/model.js';
-import { census, classStats, ordinalsOfClass, selectNodes, type CensusOptions } from '../analysis/census.js';
+import { classStats, ordinalsOfClass, selectNodes, type CensusOptions } from '../analysis/census.js';
 import { liveInspector } from '../sources/inspector.js';
 import { exclusionMask, takeLiveSnapshot, type LiveSnapshot } from '../sources/live.js';
 import { VISIBLE } from '../sources/exclude.js';
@@ -198,10 +198,27 @@ function cut<T>(rows: T[], limit: number | null | undefined): T[] {
   return l === null || l === 0 || l === Infinity ? rows : rows.slice(0, l);
 }
 
-/** Class name → count of a live snapshot. */
+/**
+ * Class name → count of a live snapshot: the census's selection
+ * (`selectNodes`) counted by class, without the distances `census()` also
+ * computes (a pass over every edge that growth does not need).
+ */
 function classCountsOf(live: LiveSnapshot, options: StatsOptions | undefined): Map<string, number> {
+  const snap = live.snapshot;
+  const opts = censusOptions(live, options);
+  const selected = selectNodes(snap, opts);
+  const classes = opts.shortnames === false ? snap.qualifiedClassIndexes() : snap.classIndexes();
+  const byClass = new Map<number, number>();
+  for (let i = 0; i < selected.length; i++) {
+    if (!selected[i]) continue;
+    const c = classes[i]!;
+    byClass.set(c, (byClass.get(c) ?? 0) + 1);
+  }
   const out = new Map<string, number>();
-  for (const [name, s] of census(live.snapshot, censusOptions(live, options))) out.set(name, s.count);
+  for (const [c, k] of byClass) {
+    const name = snap.strings.get(c);
+    out.set(name, (out.get(name) ?? 0) + k);
+  }
   return out;
 }
 
