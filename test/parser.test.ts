@@ -137,6 +137,7 @@ test('progress is reported while parsing and while building indexes', () => {
   assert.equal(parse.at(-1)!.done, parse.at(-1)!.total);
   snap.retainedSizes();
   snap.distances();
+  snap.retainers();
   const phases = new Set(events.map((e) => e.phase));
   for (const p of ['retainers', 'shallow sizes', 'dominators', 'distances']) assert.ok(phases.has(p), `phase ${p} reported`);
 });

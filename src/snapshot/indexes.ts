@@ -317,6 +317,20 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
   }
   const isEssential = (e: number): boolean => (essential[e >>> 3]! & (1 << (e & 7))) !== 0;
 
+  // Predecessors through essential edges only, as source ordinals (CSR by target).
+  // Smaller than the full retainers index, which is built only when asked for.
+  const predFirst = new Uint32Array(n + 1);
+  for (let e = 0; e < s.edgeCount; e++) if (isEssential(e)) predFirst[edgeTo[e]! + 1]!++;
+  for (let i = 0; i < n; i++) predFirst[i + 1]! += predFirst[i]!;
+  const predFrom = new Uint32Array(predFirst[n]!);
+  {
+    const fill = predFirst.slice(0, n);
+    for (let v = 0; v < n; v++) {
+      const end = firstEdge[v + 1]!;
+      for (let e = firstEdge[v]!; e < end; e++) if (isEssential(e)) predFrom[fill[edgeTo[e]!]!++] = v;
+    }
+  }
+
   // Vertices are numbered 1..n (ordinal + 1); 0 means "none".
   const size = n + 1;
   const parent = new Uint32Array(size);
@@ -357,22 +371,11 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
 
   const r = rootOrdinal + 1;
   dfs(r);
-  const retainers = s.retainers();
-  const rFirst = retainers.first;
-  const rEdges = retainers.edges;
-  const rNodes = retainers.nodes;
   if (count < n) {
-    // Nodes held only through weak edges: traverse from each as if from the root.
+    // Nodes held only through weak edges (no essential retainer): traverse from each as if from the root.
     for (let v = 1; v <= n; v++) {
       if (semi[v] !== 0) continue;
-      let onlyWeak = true;
-      for (let k = rFirst[v - 1]!; k < rFirst[v]!; k++) {
-        if (isEssential(rEdges[k]!)) {
-          onlyWeak = false;
-          break;
-        }
-      }
-      if (onlyWeak) {
+      if (predFirst[v - 1] === predFirst[v]) {
         parent[v] = r;
         dfs(v);
       }
@@ -389,7 +392,8 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
     }
   }
 
-  const stack = new Uint32Array(size);
+  // The depth-first searches are over: their edge cursor array becomes the path-compression stack.
+  const stack = nextEdge;
   const evaluate = (v: number): number => {
     if (ancestor[v] === 0) return v;
     // Compress the ancestor path of v.
@@ -413,14 +417,13 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
   const bucketNext = new Uint32Array(size);
   for (let i = count; i >= 2; i--) {
     const w = vertex[i]!;
-    let orphan = true;
-    for (let k = rFirst[w - 1]!; k < rFirst[w]!; k++) {
-      if (!isEssential(rEdges[k]!)) continue;
-      orphan = false;
-      const u = evaluate(rNodes[k]! + 1);
+    const kEnd = predFirst[w]!;
+    for (let k = predFirst[w - 1]!; k < kEnd; k++) {
+      const u = evaluate(predFrom[k]! + 1);
       if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
     }
-    if (orphan) semi[w] = semi[r]!;
+    // An orphan (no essential retainer) is treated as a child of the root.
+    if (predFirst[w - 1] === kEnd) semi[w] = semi[r]!;
     const sv = vertex[semi[w]!]!;
     bucketNext[w] = bucketHead[sv]!;
     bucketHead[sv] = w;
@@ -442,12 +445,10 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
     if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
   }
 
-  const dominators = new Uint32Array(n);
-  const retained = new Float64Array(n);
-  for (let v = 0; v < n; v++) {
-    dominators[v] = dom[v + 1]! - 1;
-    retained[v] = shallow[v]!;
-  }
+  // Vertex numbers to ordinals, in place (each step reads the slot after the one it writes).
+  for (let v = 0; v < n; v++) dom[v] = dom[v + 1]! - 1;
+  const dominators = dom.subarray(0, n);
+  const retained = Float64Array.from(shallow);
   for (let i = count; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
