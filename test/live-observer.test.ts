@@ -80,3 +80,20 @@ test('getLeakingObjects(): an in-flight fs.readFile request, held only by Nodeâ€
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), ['FSReqCallback']);
 });
+
+test('progress: true reports the snapshot to stderr; nothing is printed otherwise', () => {
+  const r = runChild(`
+    import { writeSync } from 'node:fs';
+    og.count('Object');
+    writeSync(2, '@@@\\n');
+    const n = og.count('Object', { progress: true });
+    writeSync(1, String(n > 0));
+  `);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'true');
+  const [quiet, loud] = r.stderr.split('@@@\n');
+  assert.equal(quiet, '');
+  assert.match(loud!, /^objgraph: taking a heap snapshot \(time and memory grow with the heap\)\n/);
+  assert.match(loud!, /objgraph: V8 built the heap snapshot in \d+ ms; reading it\n/);
+  assert.match(loud!, /objgraph: heap snapshot read: \d+ nodes, \d+ MB\n$/);
+});

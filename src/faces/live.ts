@@ -576,34 +576,39 @@ function objectsOf(snap: HeapSnapshot, ordinals: readonly number[]): unknown[] {
   const byProto = new Map<number, number>();
   const single: number[] = [];
   const E = snap.edgeTypes;
-  for (const i of ordinals) {
-    const id = snap.nodeId[i]!;
-    wanted.add(id);
-    let proto = 0;
+  const protoName = snap.strings.indexOf('__proto__');
+  const protoOf = (i: number): number => {
+    if (protoName < 0) return -1;
     for (let e = snap.firstEdge[i]!; e < snap.firstEdge[i + 1]!; e++) {
-      if (snap.edgeType[e] === E.property && snap.strings.equals(snap.edgeName[e]!, '__proto__')) {
-        proto = snap.nodeId[snap.edgeTo[e]!]!;
-        break;
-      }
+      if (snap.edgeName[e] === protoName && snap.edgeType[e] === E.property) return snap.edgeTo[e]!;
     }
-    if (proto === 0) single.push(id);
-    else byProto.set(proto, (byProto.get(proto) ?? 0) + 1);
+    return -1;
+  };
+  for (const i of ordinals) {
+    wanted.add(snap.nodeId[i]!);
+    const p = protoOf(i);
+    if (p < 0) single.push(snap.nodeId[i]!);
+    else byProto.set(p, (byProto.get(p) ?? 0) + 1);
+  }
+  // How many nodes of the whole snapshot have each of these prototypes: when
+  // all of them are wanted, the live objects need no id check.
+  const total = new Map<number, number>();
+  for (const p of byProto.keys()) total.set(p, 0);
+  for (let i = 0; i < snap.nodeCount; i++) {
+    const p = protoOf(i);
+    const t = total.get(p);
+    if (t !== undefined) total.set(p, t + 1);
   }
   const out: unknown[] = [];
-  for (const [protoId, n] of byProto) {
-    const proto = insp.at(protoId);
-    if ((typeof proto !== 'object' && typeof proto !== 'function') || proto === null) {
+  for (const [p, n] of byProto) {
+    const proto = insp.at(snap.nodeId[p]!);
+    if ((typeof proto !== 'object' && typeof proto !== 'function') || proto === null) continue;
+    const direct = insp.instancesOf(proto).filter((o) => Object.getPrototypeOf(o) === proto);
+    if (direct.length === n && total.get(p) === n) {
+      for (const o of direct) out.push(o);
       continue;
     }
-    let taken = 0;
-    for (const o of insp.instancesOf(proto)) {
-      if (taken === n) break;
-      if (Object.getPrototypeOf(o) !== proto) continue;
-      if (wanted.has(insp.knownId(o as object))) {
-        out.push(o);
-        taken++;
-      }
-    }
+    for (const o of direct) if (wanted.has(insp.knownId(o as object))) out.push(o);
   }
   for (const id of single) {
     const v = at(id);
