@@ -87,6 +87,9 @@ test('objgraph: usage errors exit 2, unreadable input exits 1, with clear messag
   const missing = run('top', join(tempDir(), 'nope.heapsnapshot'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.heapsnapshot: cannot read: no such file/);
+  const format = run('graph', knownHeap(), '--class', 'Session', '-o', 'out.txt');
+  assert.equal(format.status, 2);
+  assert.match(format.stderr, /--output must end in \.png, \.svg, \.dot, \.html or \.json, not out\.txt/);
   const noObject = run('why', knownHeap(), '--id', '2', '--quiet');
   assert.equal(noObject.status, 1);
   assert.match(noObject.stderr, /no object with id 2/);

@@ -10,6 +10,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../render/escape.js';
+import { formatForPath } from '../render/graph.js';
 import { load, type Snapshot } from './offline.js';
 import { SnapshotError, type HeapNode, type Progress } from '../snapshot/index.js';
 import type { SortBy } from '../analysis/index.js';
@@ -138,9 +139,10 @@ async function top(args: Args): Promise<void> {
   const sortFlag = args.flags.get('--sort') ?? 'count';
   const sortBy = ({ count: 'count', self: 'selfSize', retained: 'retainedSize' } as Record<string, SortBy>)[String(sortFlag)];
   if (!sortBy) throw new UsageError(`--sort takes count, self or retained, not ${String(sortFlag)}`);
+  const limit = intFlag(args, '--limit', 20);
   const snap = await open(args.files[0]!, args);
   const stats = snap.classStats({
-    limit: intFlag(args, '--limit', 20),
+    limit,
     sortBy,
     retainedSizes: sortBy === 'retainedSize',
     all: args.flags.has('--all'),
@@ -155,9 +157,9 @@ async function top(args: Args): Promise<void> {
 
 async function diff(args: Args): Promise<void> {
   requireFiles(args, 2, 'two snapshot files: before and after');
+  const limit = intFlag(args, '--limit', 20);
   const before = await open(args.files[0]!, args);
   const after = await open(args.files[1]!, args);
-  const limit = intFlag(args, '--limit', 20);
   const all = after.compare(before);
   const rows = limit === 0 ? all : all.slice(0, limit);
   if (args.flags.has('--json')) return out(JSON.stringify(rows, null, 2) + '\n');
@@ -198,10 +200,12 @@ async function why(args: Args): Promise<void> {
 
 async function graph(args: Args): Promise<void> {
   requireFiles(args, 1, 'one snapshot file');
+  const filename = String(args.flags.get('--output') ?? 'graph.png');
+  if (formatForPath(filename) === null) throw new UsageError(`--output must end in .png, .svg, .dot, .html or .json, not ${filename}`);
+  const maxDepth = intFlag(args, '--depth', 3);
   const snap = await open(args.files[0]!, args);
   const node = target(snap, args);
-  const filename = String(args.flags.get('--output') ?? 'graph.png');
-  const options = { filename, maxDepth: intFlag(args, '--depth', 3), file: process.stdout };
+  const options = { filename, maxDepth, file: process.stdout };
   if (args.flags.has('--backrefs')) snap.showBackrefs(node, options);
   else snap.showRefs(node, options);
 }
@@ -225,11 +229,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`objgraph: ${e.message}\nRun 'objgraph --help' for usage.\n`);
       return 2;
     }
-    if (e instanceof SnapshotError || e instanceof NotFound) {
-      process.stderr.write(`objgraph: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    // Unreadable snapshots, missing objects, and anything else that went wrong: a message, not a stack trace.
+    process.stderr.write(`objgraph: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (!(e instanceof SnapshotError || e instanceof NotFound) && process.env.OBJGRAPH_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 1;
   }
 }
 

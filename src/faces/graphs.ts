@@ -22,6 +22,7 @@ import {
 } from '../analysis/paths.js';
 import { buildChainGraph, buildRefGraph, formatWhyAlive, type ChainGraphOptions, type RefGraphOptions } from '../render/refgraph.js';
 import type { Graph, RenderOptions } from '../render/graph.js';
+import { emitText } from '../sources/write.js';
 
 /** Anything with a `write(string)`: a stream, `process.stdout`, a test sink. */
 export interface TextSink {
@@ -57,14 +58,14 @@ export function presentGraph(graph: Graph, options: GraphOutputOptions = {}): Gr
   const { filename, output } = options;
   if (filename !== undefined && output !== undefined) throw new Error('Cannot specify both output and filename.');
   if (output !== undefined) {
-    output.write(graph.toDot(options.render));
+    emitText(output, graph.toDot(options.render));
     return graph;
   }
   if (filename === undefined && options.show === false) return graph;
   const file = options.file ?? process.stdout;
   const target = filename ?? join(mkdtempSync(join(tmpdir(), 'objgraph-')), 'graph.png');
   const written = graph.save(target, options.render);
-  file.write(`Graph written to ${written} (${graph.objectCount} nodes)\n`);
+  emitText(file, `Graph written to ${written} (${graph.objectCount} nodes)\n`);
   return graph;
 }
 
@@ -122,6 +123,6 @@ export interface ShowWhyAliveOptions extends WhyAliveOptions {
 export function showWhyAlive(snap: HeapSnapshot, node: HeapNode, options: ShowWhyAliveOptions = {}): WhyAlive {
   const { file, ...rest } = options;
   const why = whyAliveIn(snap, node, rest);
-  (file ?? process.stdout).write(formatWhyAlive(why));
+  emitText(file, formatWhyAlive(why));
   return why;
 }

@@ -27,14 +27,13 @@
  * atAddrs(ids.Array);      // [x, y, [x]]: the objects themselves
  */
 import { types } from 'node:util';
-import { isMainThread } from 'node:worker_threads';
 import type { HeapNode } from '../snapshot/views.js';
 import type { HeapSnapshot } from '../snapshot/model.js';
 import { classStats, ordinalsOfClass, selectNodes, type CensusOptions } from '../analysis/census.js';
 import { liveInspector } from '../sources/inspector.js';
 import { exclusionMask, takeLiveSnapshot, type LiveSnapshot } from '../sources/live.js';
 import { VISIBLE } from '../sources/exclude.js';
-import { writeText } from '../sources/write.js';
+import { emitText } from '../sources/write.js';
 import { formatGrowth, formatMostCommonTypes, formatNewIds, type CommonTypeRow, type NewIdsRow } from '../render/text.js';
 
 export { takeLiveSnapshot, exclusionMask, type LiveSnapshot } from '../sources/live.js';
@@ -180,17 +179,7 @@ function ordinalsOf(snap: HeapSnapshot, objects: Iterable<object>): number[] {
 
 /** Writes the text of a show* function. */
 function emit(file: TextSink | undefined, text: string): void {
-  if (text === '') return;
-  // process.stdout: straight to fd 1 when no earlier write is pending, so no
-  // stream object stays alive into the next call's snapshot.
-  if (file === undefined && isMainThread && process.stdout.writableLength === 0) {
-    writeText(1, text);
-    return;
-  }
-  const out = file ?? process.stdout;
-  if (out === process.stdout && isMainThread && process.stdout.writableLength === 0) writeText(1, text);
-  else if (out === process.stderr && isMainThread && process.stderr.writableLength === 0) writeText(2, text);
-  else out.write(text);
+  emitText(file, text);
 }
 
 function cut<T>(rows: T[], limit: number | null | undefined): T[] {

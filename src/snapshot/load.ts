@@ -38,10 +38,17 @@ function fileSize(path: string): number {
 }
 
 function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw fileError(path, e);
+  }
   try {
     const head = Buffer.alloc(2);
     return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch (e) {
+    throw fileError(path, e);
   } finally {
     closeSync(fd);
   }

@@ -366,6 +366,7 @@ export class LiveInspector {
       this.post('Runtime.releaseObjectGroup', { objectGroup: PERSISTENT_GROUP });
     } finally {
       this.root.session.disconnect();
+      if (shared === this) shared = null;
     }
   }
 

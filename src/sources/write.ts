@@ -7,6 +7,7 @@
  * leaves nothing: the text is written when it returns.
  */
 import { writeSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const encoder = new TextEncoder();
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -27,4 +28,23 @@ export function writeText(fd: number, text: string): void {
       Atomics.wait(sleeper, 0, 0, 1);
     }
   }
+}
+
+/** Anything with a `write(string)`: a stream, `process.stdout`, a test sink. */
+export interface TextSink {
+  write(chunk: string): unknown;
+}
+
+/**
+ * Writes the text of a show* function to `file` (default `process.stdout`).
+ * Standard output and error go straight to their file descriptors when no
+ * earlier stream write is pending, so no write request stays alive into the
+ * next snapshot; other sinks get a plain `write`.
+ */
+export function emitText(file: TextSink | undefined, text: string): void {
+  if (text === '') return;
+  const out = file ?? process.stdout;
+  if (out === process.stdout && isMainThread && process.stdout.writableLength === 0) writeText(1, text);
+  else if (out === process.stderr && isMainThread && process.stderr.writableLength === 0) writeText(2, text);
+  else out.write(text);
 }
