@@ -63,6 +63,7 @@ export const EDGE_KINDS: readonly EdgeKind[] = [
 
 /** How an edge's line is drawn. Defaults come from its kind. */
 export type EdgeStyle = 'solid' | 'dashed' | 'dotted' | 'bold';
+const EDGE_STYLES: readonly string[] = ['solid', 'dashed', 'dotted', 'bold'];
 
 /** Extra facts about a node shown on the interactive page (not in the DOT). */
 export type NodeDetails = Readonly<Record<string, string | number | boolean | null>>;
@@ -177,6 +178,11 @@ export class Graph implements GraphData {
       if (e.owner !== e.from && e.owner !== e.to) {
         throw new Error(`Graph: edge ${e.from} -> ${e.to} has owner ${e.owner}, which is neither end`);
       }
+      // A Graph may be rebuilt from JSON: what goes into DOT unquoted is checked as GraphBuilder checks it.
+      if (!EDGE_KINDS.includes(e.kind)) throw new TypeError(`Graph: unknown edge kind ${JSON.stringify(e.kind)}`);
+      if (!EDGE_STYLES.includes(e.style)) throw new TypeError(`Graph: unknown edge style ${JSON.stringify(e.style)}`);
+      if (e.color !== null && !COLOR.test(e.color)) throw new TypeError(`Graph: bad colour ${JSON.stringify(e.color)}`);
+      if (e.weight !== null && !(Number.isInteger(e.weight) && e.weight >= 0)) throw new RangeError('Graph: weight must be a non-negative integer');
     }
     this.direction = data.direction;
     this.maxDepth = data.maxDepth;
