@@ -38,6 +38,7 @@ export {
   type LiveWhyAliveOptions,
 } from './faces/live-graphs.js';
 export { presentGraph, type ShowGraphOptions, type ShowChainOptions, type GraphOutputOptions, type ShowWhyAliveOptions } from './faces/graphs.js';
+export { disposeRenderer, warmUpRenderer } from './render/worker-client.js';
 export { Graph, GraphBuilder, type GraphNode, type GraphEdge, type GraphData, type RenderOptions } from './render/graph.js';
 export { buildRefGraph, buildChainGraph, formatWhyAlive, type RefGraphOptions, type ChainGraphOptions } from './render/refgraph.js';
 export type { Chain, ChainFound, ChainNotFound, ChainStep, ChainOptions, NodePredicate, WhyAlive, WhyAliveOptions, AliveStep, DominatorStep } from './analysis/paths.js';
