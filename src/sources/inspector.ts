@@ -262,20 +262,29 @@ export class LiveInspector {
     return id;
   }
 
+  /**
+   * An inspector handle (in the temporary object group) on `value`, passed
+   * through the tool root's slot. The caller clears the slot and releases the group.
+   */
+  private handleOf(value: object): RemoteObject {
+    const root = this.root;
+    root.slot = value;
+    return (this.post('Runtime.callFunctionOn', {
+      objectId: root.selfObjectId,
+      functionDeclaration: GET_SLOT,
+      objectGroup: TEMP_GROUP,
+      silent: true,
+    }) as { result: RemoteObject }).result;
+  }
+
   /** The snapshot id of `value` if a snapshot has already seen it, else 0. Cheap. */
   knownId(value: object): number {
     if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
       throw new TypeError('objgraph: id() needs an object or a function');
     }
     const root = this.root;
-    root.slot = value;
     try {
-      const remote = (this.post('Runtime.callFunctionOn', {
-        objectId: root.selfObjectId,
-        functionDeclaration: GET_SLOT,
-        objectGroup: TEMP_GROUP,
-        silent: true,
-      }) as { result: RemoteObject }).result;
+      const remote = this.handleOf(value);
       if (remote.objectId === undefined) throw new InspectorError('Runtime.callFunctionOn', 'no handle on the object');
       return this.heapObjectIdOfRemote(remote.objectId);
     } finally {
@@ -328,14 +337,8 @@ export class LiveInspector {
    */
   instancesOf(proto: object): unknown[] {
     const root = this.root;
-    root.slot = proto;
     try {
-      const remote = (this.post('Runtime.callFunctionOn', {
-        objectId: root.selfObjectId,
-        functionDeclaration: GET_SLOT,
-        objectGroup: TEMP_GROUP,
-        silent: true,
-      }) as { result: RemoteObject }).result;
+      const remote = this.handleOf(proto);
       root.slot = undefined;
       if (remote.objectId === undefined) return [];
       let found: RemoteObject;
