@@ -182,6 +182,14 @@ export class HeapSnapshot {
     this.onProgress?.({ phase, done, total });
   }
 
+  /** Builds an index, reporting the start and the end of the phase. */
+  private build<T>(phase: string, total: number, make: () => T): T {
+    this.progress(phase, 0, total);
+    const result = make();
+    this.progress(phase, total, total);
+    return result;
+  }
+
   // ---- Views -------------------------------------------------------------
 
   /** The root node (V8's synthetic root). */
@@ -497,21 +505,13 @@ export class HeapSnapshot {
 
   /** The retainers index (incoming edges of every node), built on first use. */
   retainers(): RetainerIndex {
-    if (!this.retainerIndex) {
-      this.progress('retainers', 0, this.edgeCount);
-      this.retainerIndex = buildRetainers(this);
-      this.progress('retainers', this.edgeCount, this.edgeCount);
-    }
+    this.retainerIndex ??= this.build('retainers', this.edgeCount, () => buildRetainers(this));
     return this.retainerIndex;
   }
 
   /** Self sizes as DevTools shows them (see `buildShallowSizes`). */
   shallowSizes(): Float64Array {
-    if (!this.shallow) {
-      this.progress('shallow sizes', 0, this.nodeCount);
-      this.shallow = buildShallowSizes(this);
-      this.progress('shallow sizes', this.nodeCount, this.nodeCount);
-    }
+    this.shallow ??= this.build('shallow sizes', this.nodeCount, () => buildShallowSizes(this));
     return this.shallow;
   }
 
@@ -533,21 +533,15 @@ export class HeapSnapshot {
    * {@link BASE_SYSTEM_DISTANCE}; unreachable ones have {@link NO_DISTANCE}.
    */
   distances(): Int32Array {
-    if (!this.distanceArray) {
-      this.progress('distances', 0, this.nodeCount);
-      this.distanceArray = buildDistances(this);
-      this.progress('distances', this.nodeCount, this.nodeCount);
-    }
+    this.distanceArray ??= this.build('distances', this.nodeCount, () => buildDistances(this));
     return this.distanceArray;
   }
 
   private buildDominatorIndexes(): void {
     const shallow = this.shallowSizes();
-    this.progress('dominators', 0, this.nodeCount);
-    const { dominators, retained } = buildDominators(this, shallow);
+    const { dominators, retained } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallow));
     this.dominatorArray = dominators;
     this.retainedArray = retained;
-    this.progress('dominators', this.nodeCount, this.nodeCount);
   }
 
   /** Immediate dominator ordinal of every node; the root is its own dominator. */

@@ -237,7 +237,6 @@ export class SnapshotParser {
   private acc = 0;
   private inNum = false;
   private neg = false;
-  private field = 0;
   private ord = 0;
   private edgeSum = 0;
   private nodesDone = false;
@@ -456,7 +455,6 @@ export class SnapshotParser {
     this.acc = 0;
     this.inNum = false;
     this.neg = false;
-    this.field = 0;
     this.ord = 0;
     this.scratchLength = 0;
     this.arrayEnded = false;
