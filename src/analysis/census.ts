@@ -61,7 +61,11 @@ export interface CensusResultOptions extends CensusOptions {
 export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Uint8Array {
   const n = snap.nodeCount;
   const mask = new Uint8Array(n);
-  const shallow = snap.shallowSizes();
+  // DevTools' self sizes move the size of internal arrays to their owner;
+  // nodes the user can see are never owned, so their DevTools size is zero
+  // only if their own size is (and that index is built only then).
+  let shallow: Float64Array | null = null;
+  const self = snap.nodeSelfSize;
   const all = options.all === true;
   const exclude = options.exclude;
   if (exclude !== undefined && exclude.length !== n) {
@@ -69,9 +73,12 @@ export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Ui
   }
   const consider = (i: number): void => {
     if (exclude !== undefined && exclude[i] !== 0) return;
-    // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
-    if (shallow[i] === 0) return;
     if (!all && !snap.isUserVisible(i)) return;
+    // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
+    if (all || self[i] === 0) {
+      shallow ??= snap.shallowSizes();
+      if (shallow[i] === 0) return;
+    }
     mask[i] = 1;
   };
   if (options.objects) {

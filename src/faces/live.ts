@@ -197,14 +197,22 @@ function classCountsOf(live: LiveSnapshot, options: StatsOptions | undefined): M
   const opts = censusOptions(live, options);
   const selected = selectNodes(snap, opts);
   const classes = opts.shortnames === false ? snap.qualifiedClassIndexes() : snap.classIndexes();
-  const byClass = new Map<number, number>();
+  // Class indexes are string indexes: count in an array indexed by them.
+  let byClass = new Uint32Array(4096);
   for (let i = 0; i < selected.length; i++) {
     if (!selected[i]) continue;
     const c = classes[i]!;
-    byClass.set(c, (byClass.get(c) ?? 0) + 1);
+    if (c >= byClass.length) {
+      const grown = new Uint32Array(Math.max(c + 1, byClass.length * 2));
+      grown.set(byClass);
+      byClass = grown;
+    }
+    byClass[c]!++;
   }
   const out = new Map<string, number>();
-  for (const [c, k] of byClass) {
+  for (let c = 0; c < byClass.length; c++) {
+    const k = byClass[c]!;
+    if (k === 0) continue;
     const name = snap.strings.get(c);
     out.set(name, (out.get(name) ?? 0) + k);
   }

@@ -22,6 +22,11 @@
  * - out of V8's oddballs (`undefined`, `null`, `true`, `optimized_out`…),
  *   whose strings are V8's and which stack frames hold or not depending on
  *   what the optimizing compiler did;
+ * - out of the templates of native classes (`system / FunctionTemplateInfo`,
+ *   `system / ObjectTemplateInfo`…) and into a native context's template
+ *   instantiation caches: V8 instantiates a native class on its first use,
+ *   and what only these hold (the class's functions and prototype before any
+ *   JavaScript refers to them, its name) is V8's bookkeeping;
  * - weak edges;
  * and string constants of compiled code that only a stack frame holds (a
  * literal in a register while a call runs) are V8's;
@@ -63,6 +68,8 @@ export interface GraphArrays {
     get(i: number): string;
     prefix(i: number, maxBytes: number): string;
     equals(i: number, s: string): boolean;
+    /** Index of a string of the table, or -1 (the table holds each string once). */
+    indexOf(s: string): number;
   };
 }
 
@@ -75,6 +82,14 @@ export interface ToolMarks {
   method?: string;
   /** More ids to treat as the tool's (e.g. the options object of the API call). */
   extraIds?: readonly number[];
+  /**
+   * How the snapshot was taken: through the inspector protocol (default), or
+   * read from `v8.getHeapSnapshot()`, whose options `Uint8Array` sits in a
+   * handle scope while V8 builds the graph.
+   */
+  via?: 'inspector' | 'stream';
+  /** Every object the previous snapshot saw has an id at most this (0: unknown). */
+  watermark?: number;
 }
 
 /** Mask values. */
@@ -110,11 +125,21 @@ export const V8_HELD_ROOTS: readonly string[] = [
   '(Unknown)',
 ];
 
+/** Hidden nodes whose edges lead nowhere the program holds (see the module comment). */
+const CLOSED_HIDDEN: readonly string[] = [
+  'system / Oddball',
+  'system / FunctionTemplateInfo',
+  'system / FunctionTemplateRareData',
+  'system / ObjectTemplateInfo',
+];
+
 /** The result: `mask[ordinal]` is VISIBLE, TOOL or V8_HELD. */
 export interface Exclusion {
   mask: Uint8Array;
   /** How many nodes are the tool's. */
   count: number;
+  /** The ids of `toolIds`, `paramsId` and `extraIds` that the snapshot has. */
+  found: Set<number>;
 }
 
 const MESSAGE_PREFIX = '{"id":';
@@ -132,10 +157,12 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   if (marks.extraIds) for (const id of marks.extraIds) wanted.add(id);
   if (marks.paramsId !== undefined) wanted.add(marks.paramsId);
   let paramsOrdinal = -1;
+  const found = new Set<number>();
   for (let i = 0; i < n; i++) {
     const id = g.nodeId[i]!;
     if (wanted.has(id)) {
       mask[i] = BLOCKED;
+      found.add(id);
       if (id === marks.paramsId) paramsOrdinal = i;
     }
   }
@@ -156,9 +183,14 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   // V8's subroots (never entered) and the transient command objects.
   const v8Held = new Set(V8_HELD_ROOTS);
   const closed = new Uint8Array(n); // 1: do not follow this node's edges while reaching from the root
+  const closedHidden = new Set<number>();
+  for (const name of CLOSED_HIDDEN) {
+    const k = g.strings.indexOf(name);
+    if (k >= 0) closedHidden.add(k);
+  }
   for (let i = 0; i < n; i++) {
     const t = nodeType[i]!;
-    if (t === tCode || (t === tHidden && g.strings.equals(g.nodeName[i]!, 'system / Oddball'))) closed[i] = 1;
+    if (t === tCode || (t === tHidden && closedHidden.has(g.nodeName[i]!))) closed[i] = 1;
     const end = firstEdge[i + 1]!;
     if (t === tSynthetic) {
       if (v8Held.has(g.strings.prefix(g.nodeName[i]!, 64))) closed[i] = 1;
@@ -179,6 +211,11 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
     }
   }
 
+  if (marks.via === 'stream') blockStreamOptions(g, mask, marks.watermark ?? 0);
+
+  const { edgeName } = g;
+  const fastCache = g.strings.indexOf('fast_template_instantiations_cache');
+  const slowCache = g.strings.indexOf('slow_template_instantiations_cache');
   const stack = new Uint32Array(n);
   let sp = 0;
   const spread = (value: number, respectClosed: boolean): void => {
@@ -188,7 +225,9 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       const fromShape = respectClosed && nodeType[i] === tShape;
       const end = firstEdge[i + 1]!;
       for (let e = firstEdge[i]!; e < end; e++) {
-        if (edgeType[e] === eWeak) continue;
+        const et = edgeType[e]!;
+        if (et === eWeak) continue;
+        if (respectClosed && et === eInternal && (edgeName[e] === fastCache || edgeName[e] === slowCache)) continue;
         const to = edgeTo[e]!;
         if (fromShape) {
           const tt = nodeType[to]!;
@@ -243,7 +282,30 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
     else mask[i] = m === REACHED || m === STACK_ONLY ? VISIBLE : V8_HELD;
   }
   if (n > 0 && mask[root] !== TOOL) mask[root] = VISIBLE;
-  return { mask, count };
+  return { mask, count, found };
+}
+
+/**
+ * `v8.getHeapSnapshot()` passes its options to V8 as a new two-byte
+ * `Uint8Array` that a native handle scope holds while the graph is built:
+ * the Uint8Arrays younger than the previous snapshot in `(Handle scope)`.
+ * (A program's own objects are in a handle scope only while native code
+ * works on them, never while the program calls the tool.)
+ */
+function blockStreamOptions(g: GraphArrays, mask: Uint8Array, watermark: number): void {
+  const u8 = g.strings.indexOf('Uint8Array');
+  if (u8 < 0) return;
+  const tSynthetic = g.nodeTypeNames.indexOf('synthetic');
+  const tObject = g.nodeTypeNames.indexOf('object');
+  const scopes = g.strings.indexOf('(Handle scope)');
+  const { firstEdge, edgeTo, nodeType, nodeName, nodeId } = g;
+  for (let i = 0; i < g.nodeCount; i++) {
+    if (nodeType[i] !== tSynthetic || nodeName[i] !== scopes) continue;
+    for (let e = firstEdge[i]!; e < firstEdge[i + 1]!; e++) {
+      const to = edgeTo[e]!;
+      if (nodeType[to] === tObject && nodeName[to] === u8 && nodeId[to]! > watermark && mask[to] === 0) mask[to] = BLOCKED;
+    }
+  }
 }
 
 /**

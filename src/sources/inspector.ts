@@ -29,6 +29,8 @@
  * arguments alive for replay.
  */
 import { Session } from 'node:inspector';
+import { getHeapSnapshot } from 'node:v8';
+import { Readable } from 'node:stream';
 
 /** Thrown when the inspector refuses a command (message from V8). */
 export class InspectorError extends Error {
@@ -38,8 +40,8 @@ export class InspectorError extends Error {
   }
 }
 
-/** Receives snapshot chunks as the inspector produces them. */
-export type ChunkSink = (chunk: string) => void;
+/** Receives snapshot chunks as V8 produces them. */
+export type ChunkSink = (chunk: string | Uint8Array) => void;
 
 interface RemoteObject {
   type: string;
@@ -64,6 +66,12 @@ interface ToolRoot {
   answered: boolean;
   /** Receiver of snapshot chunks while a snapshot is being taken. */
   sink: ChunkSink | null;
+  /** Set when V8's snapshot stream has delivered its last chunk. */
+  ended: boolean;
+  /** Set when V8's snapshot stream has delivered a chunk. */
+  delivered: boolean;
+  /** Stands in for `push` on V8's snapshot stream (made once). */
+  push: (chunk: Uint8Array | null) => boolean;
   /** Remote object id of this ToolRoot, in a long-lived object group. */
   selfObjectId: string;
   /** Snapshot ids of the tool's own roots, once known. */
@@ -100,6 +108,16 @@ export class LiveInspector {
       result: undefined,
       answered: false,
       sink: null,
+      ended: false,
+      delivered: false,
+      push: (chunk: Uint8Array | null): boolean => {
+        if (chunk === null) root.ended = true;
+        else if (root.sink !== null) {
+          root.delivered = true;
+          root.sink(chunk);
+        }
+        return true;
+      },
       selfObjectId: '',
       ids: [],
       states: [],
@@ -118,6 +136,12 @@ export class LiveInspector {
       if (sink !== null) sink(message.params.chunk);
     });
     this.post('HeapProfiler.enable');
+    // Node's stream module sets up its debug logger on first use; reading
+    // the snapshot stream must not be that first use (the logger's state
+    // would be new in the next snapshot).
+    const warm = new Readable({ read(): void {} });
+    warm.push(null);
+    warm.read(0);
     // Get a remote handle on the root once, through a global slot removed at once.
     const g = globalThis as unknown as Record<symbol, unknown>;
     g[GLOBAL_KEY] = root;
@@ -157,8 +181,15 @@ export class LiveInspector {
   /**
    * Takes a heap snapshot, handing each chunk to `sink` as it arrives.
    * A full GC precedes the snapshot (V8 does it; `gc: true` asks for one more).
+   *
+   * The snapshot is read from `v8.getHeapSnapshot()`, synchronously: V8
+   * serialises the whole snapshot into the stream during the stream's first
+   * read, and the chunks reach `sink` as bytes, without the inspector
+   * protocol's JSON round trip of each chunk (which costs a fifth more than
+   * V8's own work). If a Node version ever delivers them later, the
+   * inspector's `HeapProfiler.takeHeapSnapshot` is used instead.
    */
-  takeSnapshot(sink: ChunkSink, gc = false): void {
+  takeSnapshot(sink: ChunkSink, gc = false): 'stream' | 'inspector' {
     const root = this.root;
     if (root.sink !== null) throw new Error('objgraph: a heap snapshot is already being taken');
     // While a session is connected, V8 keeps the arguments of every console
@@ -167,8 +198,12 @@ export class LiveInspector {
     this.post('Runtime.discardConsoleEntries');
     if (gc) this.post('HeapProfiler.collectGarbage');
     root.sink = sink;
+    let via: 'stream' | 'inspector' = 'stream';
     try {
-      this.post('HeapProfiler.takeHeapSnapshot', root.snapshotParams);
+      if (!this.readV8Snapshot()) {
+        via = 'inspector';
+        this.post('HeapProfiler.takeHeapSnapshot', root.snapshotParams);
+      }
     } finally {
       root.sink = null;
     }
@@ -176,6 +211,28 @@ export class LiveInspector {
     if (root.ids.length === 0) {
       root.ids = [this.knownId(root), this.knownId(root.session), this.knownId(root.snapshotParams)];
     }
+    return via;
+  }
+
+  /**
+   * Reads `v8.getHeapSnapshot()` to its end into the sink, synchronously.
+   * False (and nothing delivered) when the stream did not produce its data
+   * during its first read.
+   */
+  private readV8Snapshot(): boolean {
+    const root = this.root;
+    root.ended = false;
+    // V8 builds the graph here; the stream object is made after it.
+    const stream = getHeapSnapshot();
+    // The stream hands each chunk to push(); ours passes it on at once
+    // instead of queueing it (so the whole snapshot is never held at once).
+    (stream as unknown as { push: unknown }).push = root.push;
+    root.delivered = false;
+    stream.read(0);
+    if (root.ended) return true;
+    stream.destroy();
+    if (root.delivered) throw new Error('objgraph: V8 delivered part of the heap snapshot asynchronously');
+    return false;
   }
 
   /**

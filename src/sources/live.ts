@@ -25,7 +25,7 @@ export interface LiveSnapshot {
 // V8 has built the graph, so that it never appears in its own snapshot.
 const pending: { parser: SnapshotParser | null; progress: boolean; started: number } = { parser: null, progress: false, started: 0 };
 
-function onChunk(chunk: string): void {
+function onChunk(chunk: string | Uint8Array): void {
   let parser = pending.parser;
   if (parser === null) {
     if (pending.progress) reportGraphBuilt();
@@ -75,7 +75,7 @@ export function takeLiveSnapshot(
     pending.started = Date.now();
     writeText(2, 'objgraph: taking a heap snapshot (time and memory grow with the heap)\n');
   }
-  inspector.takeSnapshot(onChunk, gc);
+  const via = inspector.takeSnapshot(onChunk, gc);
   const parser = pending.parser as SnapshotParser | null;
   pending.parser = null;
   if (parser === null) throw new Error('objgraph: the inspector sent no heap snapshot');
@@ -101,13 +101,17 @@ export function takeLiveSnapshot(
   // The call's own objects stay the tool's in later snapshots too: the
   // caller's frame may keep them in a register after the call returns.
   if (extraIds.length > resultCount) inspector.rememberIds(extraIds.slice(resultCount));
-  const params = inspector.toolIds[2];
+  // The options object of the inspector's command is on the stack only when
+  // the snapshot was taken through the inspector.
+  const params = via === 'inspector' ? inspector.toolIds[2] : undefined;
   const ex = toolOwnedNodes(snapshot, {
     toolIds: inspector.toolIds,
     ...(params === undefined ? {} : { paramsId: params }),
     extraIds,
+    via,
+    watermark: newerThan === Infinity ? 0 : newerThan,
   });
-  if (resultCount > 0) inspector.pruneResultIds((id) => snapshot.ordinalOf(id) >= 0);
+  if (resultCount > 0) inspector.pruneResultIds((id) => ex.found.has(id));
   if (progress) writeText(2, `objgraph: heap snapshot read: ${snapshot.nodeCount} nodes, ${(snapshot.byteLength / 1048576).toFixed(0)} MB\n`);
   return { snapshot, toolOwned: ex.mask, toolOwnedCount: ex.count };
 }
