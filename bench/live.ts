@@ -11,7 +11,9 @@
  * - `count('Session')` and `byType('Session')` (full-snapshot path), and
  *   `v8.queryObjects(Session, { format: 'count' })` for reference (a
  *   prototype-chain count, one heap walk, not a class-name count).
- * Each figure is the best of `repeat` runs, alternating floor and tool.
+ * Floor and showGrowth alternate, `repeat` times each; the figures are
+ * medians, and the ratio is the median of the ratios of each pair (the
+ * machines are shared: a pair sees the same load).
  *
  * Standalone: `node dist/bench/live.js [sizesMB…]` (default 50 500).
  */
@@ -22,7 +24,7 @@ import path from 'node:path';
 export interface LiveBenchOptions {
   /** Heap sizes to build, in MB. Default [50, 500]. */
   sizesMB?: number[];
-  /** Runs per measurement (best kept). Default 2. */
+  /** Alternating floor/showGrowth pairs per heap size. Default 5 (3 above 100 MB). */
   repeat?: number;
   /** Called with a line of progress text. */
   log?: (line: string) => void;
@@ -35,8 +37,11 @@ export interface LiveBenchRow {
   snapshotMB: number;
   floorMs: number;
   showGrowthMs: number;
-  /** showGrowthMs / floorMs. */
+  /** Median over the pairs of showGrowth / floor. */
   ratio: number;
+  /** Smallest and largest pair ratio. */
+  ratioRange: [number, number];
+  pairs: number;
   countMs: number;
   byTypeMs: number;
   queryObjectsMs: number;
@@ -59,9 +64,9 @@ const self = path.join(here, 'live.js');
 /** Runs the benchmark; one child process per heap size. */
 export async function benchLive(opts: LiveBenchOptions = {}): Promise<LiveBenchResult> {
   const sizes = opts.sizesMB ?? [50, 500];
-  const repeat = opts.repeat ?? 2;
   const rows: LiveBenchRow[] = [];
   for (const mb of sizes) {
+    const repeat = opts.repeat ?? (mb > 100 ? 3 : 5);
     opts.log?.(`live: building a ${mb} MB heap…`);
     const r = spawnSync(process.execPath, ['--max-old-space-size=8192', self, '--child', String(mb), String(repeat)], {
       encoding: 'utf8',
@@ -73,7 +78,7 @@ export async function benchLive(opts: LiveBenchOptions = {}): Promise<LiveBenchR
     const row = JSON.parse(line) as LiveBenchRow;
     rows.push(row);
     opts.log?.(
-      `live: ${row.heapMB} MB heap: floor ${row.floorMs} ms, showGrowth ${row.showGrowthMs} ms (${row.ratio}×), count ${row.countMs} ms, byType ${row.byTypeMs} ms, queryObjects ${row.queryObjectsMs} ms`,
+      `live: ${row.heapMB} MB heap: floor ${row.floorMs} ms, showGrowth ${row.showGrowthMs} ms (${row.ratio}×, pairs ${row.ratioRange[0]}–${row.ratioRange[1]}×), count ${row.countMs} ms, byType ${row.byTypeMs} ms, queryObjects ${row.queryObjectsMs} ms`,
     );
   }
   return { node: process.version, cpus: (await import('node:os')).cpus().length, rows, target: 1.25 };
@@ -109,15 +114,21 @@ async function child(mb: number, repeat: number): Promise<void> {
     for await (const chunk of v8.getHeapSnapshot()) bytes += (chunk as Buffer).length;
     return { ms: Number(process.hrtime.bigint() - t) / 1e6, bytes };
   };
-  let floorMs = Infinity;
-  let showGrowthMs = Infinity;
+  const floors: number[] = [];
+  const growths: number[] = [];
+  const ratios: number[] = [];
   let bytes = 0;
   for (let r = 0; r < repeat; r++) {
     const f = await floorOnce();
-    floorMs = Math.min(floorMs, f.ms);
     bytes = f.bytes;
-    showGrowthMs = Math.min(showGrowthMs, time(() => og.showGrowth({ file: sink })));
+    const g = time(() => og.showGrowth({ file: sink }));
+    floors.push(f.ms);
+    growths.push(g);
+    ratios.push(g / f.ms);
   }
+  const floorMs = median(floors);
+  const showGrowthMs = median(growths);
+  const round2 = (x: number): number => Math.round(x * 100) / 100;
   let counted = 0;
   const countMs = time(() => (counted = og.count('Session')));
   let found = 0;
@@ -132,7 +143,9 @@ async function child(mb: number, repeat: number): Promise<void> {
     snapshotMB: Math.round(bytes / 1048576),
     floorMs: Math.round(floorMs),
     showGrowthMs: Math.round(showGrowthMs),
-    ratio: Math.round((showGrowthMs / floorMs) * 100) / 100,
+    ratio: round2(median(ratios)),
+    ratioRange: [round2(Math.min(...ratios)), round2(Math.max(...ratios))],
+    pairs: repeat,
     countMs: Math.round(countMs),
     byTypeMs: Math.round(byTypeMs),
     queryObjectsMs: Math.round(queryObjectsMs * 10) / 10,
@@ -140,6 +153,12 @@ async function child(mb: number, repeat: number): Promise<void> {
     rssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   process.stdout.write(JSON.stringify(row) + '\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 if (process.argv[1] === self) {

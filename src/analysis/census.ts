@@ -67,13 +67,14 @@ export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Ui
   let shallow: Float64Array | null = null;
   const self = snap.nodeSelfSize;
   const all = options.all === true;
+  const visible = all ? null : snap.userVisibleFlags();
   const exclude = options.exclude;
   if (exclude !== undefined && exclude.length !== n) {
     throw new RangeError(`exclude has ${exclude.length} entries; the snapshot has ${n} nodes`);
   }
   const consider = (i: number): void => {
     if (exclude !== undefined && exclude[i] !== 0) return;
-    if (!all && !snap.isUserVisible(i)) return;
+    if (!all && visible![i] === 0) return;
     // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
     if (all || self[i] === 0) {
       shallow ??= snap.shallowSizes();

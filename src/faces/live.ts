@@ -132,10 +132,11 @@ function recordSeen(live: LiveSnapshot): void {
   let n = 0;
   let maxId = 0;
   const ids = new Uint32Array(snap.nodeCount);
+  const visible = snap.userVisibleFlags();
   for (let i = 0; i < snap.nodeCount; i++) {
     const id = snap.nodeId[i]!;
     if (id > maxId && (id & 1) === 1) maxId = id; // even ids are the embedder's, from another counter
-    if (mask[i] === VISIBLE && snap.isUserVisible(i)) ids[n++] = id;
+    if (mask[i] === VISIBLE && visible[i] === 1) ids[n++] = id;
   }
   const state = seen();
   state.ids = ids.slice(0, n);

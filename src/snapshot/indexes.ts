@@ -524,6 +524,9 @@ export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uin
 export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
   const given = s.detachedness;
   if (!given) return undefined;
+  // Only nodes V8 marks detached start a detached region: without any, no
+  // node is detached (Node.js heaps have no DOM).
+  if (given.indexOf(2) < 0) return undefined;
   const n = s.nodeCount;
   const state = new Uint8Array(n);
   const visited = new Uint8Array(n);

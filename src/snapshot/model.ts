@@ -373,6 +373,17 @@ export class HeapSnapshot {
   }
 
   private systemNames = new Map<number, boolean>();
+  private visibleArray: Uint8Array | null = null;
+
+  /** {@link isUserVisible} of every node (1 or 0), computed once. */
+  userVisibleFlags(): Uint8Array {
+    if (this.visibleArray) return this.visibleArray;
+    const n = this.nodeCount;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.isUserVisible(i) ? 1 : 0;
+    this.visibleArray = out;
+    return out;
+  }
 
   /** Whether a name is one of V8's internal labels (`system / Context`, `system / Map`, …). */
   private isSystemName(nameIndex: number): boolean {
@@ -442,7 +453,10 @@ export class HeapSnapshot {
     return out;
   }
 
-  /** Propagated attached (1) / detached (2) state of embedder objects, when the snapshot records it. */
+  /**
+   * Propagated attached (1) / detached (2) state of embedder objects; undefined
+   * when the snapshot does not record it or marks no object detached.
+   */
   domState(): Uint8Array | undefined {
     if (this.domStateArray === null) this.domStateArray = buildDomState(this);
     return this.domStateArray;

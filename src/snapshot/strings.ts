@@ -10,6 +10,16 @@
 
 const BLOCK_SIZE = 16 * 1024 * 1024;
 
+/** A sealed pool as plain data (see {@link StringPool.parts}). */
+export interface StringPoolParts {
+  blocks: Uint8Array[];
+  blockOf: Uint32Array;
+  offsetOf: Uint32Array;
+  lengthOf: Uint32Array;
+  count: number;
+  extra: string[];
+}
+
 export class StringPool {
   private blocks: Buffer[] = [];
   private current: Buffer;
@@ -26,12 +36,40 @@ export class StringPool {
   private extraIndex = new Map<string, number>();
   private cache = new Map<number, string>();
 
-  constructor(expected = 1024) {
+  constructor(expected = 1024, parts?: StringPoolParts) {
+    if (parts !== undefined) {
+      // Blocks that crossed a thread boundary arrive as plain Uint8Arrays.
+      this.blocks = parts.blocks.map((b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      this.current = this.blocks[this.blocks.length - 1] ?? Buffer.alloc(0);
+      this.used = this.current.length;
+      this.blockOf = parts.blockOf;
+      this.offsetOf = parts.offsetOf;
+      this.lengthOf = parts.lengthOf;
+      this.n = parts.count;
+      for (const e of parts.extra) this.intern(e);
+      return;
+    }
     this.current = Buffer.allocUnsafe(BLOCK_SIZE);
     this.blocks.push(this.current);
     this.blockOf = new Uint32Array(expected);
     this.offsetOf = new Uint32Array(expected);
     this.lengthOf = new Uint32Array(expected);
+  }
+
+  /**
+   * The pool's contents as plain data, for `postMessage` to another thread
+   * (transfer {@link StringPoolParts.blocks} and the index arrays' buffers);
+   * `new StringPool(0, parts)` makes the pool again. Call after {@link seal}.
+   */
+  parts(): StringPoolParts {
+    return {
+      blocks: this.blocks,
+      blockOf: this.blockOf,
+      offsetOf: this.offsetOf,
+      lengthOf: this.lengthOf,
+      count: this.n,
+      extra: this.extra,
+    };
   }
 
   /** Number of strings read from the snapshot (indexes below this are snapshot strings). */
@@ -179,7 +217,9 @@ export class StringPool {
     for (let i = 0; i < this.n; i++) {
       const raw = this.lengthOf[i]!;
       if (raw & 0x80000000) {
-        if ((raw & 0x7fffffff) >= len && this.get(i) === s) return i;
+        // Escaped in the file: between its own length and six bytes (\uXXXX) per byte of `s`.
+        const stored = raw & 0x7fffffff;
+        if (stored >= len && stored <= 6 * len && this.get(i) === s) return i;
         continue;
       }
       if (raw !== len) continue;

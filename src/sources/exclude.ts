@@ -126,12 +126,12 @@ export const V8_HELD_ROOTS: readonly string[] = [
 ];
 
 /** Hidden nodes whose edges lead nowhere the program holds (see the module comment). */
-const CLOSED_HIDDEN: readonly string[] = [
+const CLOSED_HIDDEN = [
   'system / Oddball',
   'system / FunctionTemplateInfo',
   'system / FunctionTemplateRareData',
   'system / ObjectTemplateInfo',
-];
+] as const;
 
 /** The result: `mask[ordinal]` is VISIBLE, TOOL or V8_HELD. */
 export interface Exclusion {
@@ -183,14 +183,15 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   // V8's subroots (never entered) and the transient command objects.
   const v8Held = new Set(V8_HELD_ROOTS);
   const closed = new Uint8Array(n); // 1: do not follow this node's edges while reaching from the root
-  const closedHidden = new Set<number>();
-  for (const name of CLOSED_HIDDEN) {
-    const k = g.strings.indexOf(name);
-    if (k >= 0) closedHidden.add(k);
-  }
+  const [h0, h1, h2, h3] = CLOSED_HIDDEN.map((name) => g.strings.indexOf(name)) as [number, number, number, number];
+  const nodeName = g.nodeName;
   for (let i = 0; i < n; i++) {
     const t = nodeType[i]!;
-    if (t === tCode || (t === tHidden && closedHidden.has(g.nodeName[i]!))) closed[i] = 1;
+    if (t === tCode) closed[i] = 1;
+    else if (t === tHidden) {
+      const name = nodeName[i]!;
+      if (name === h0 || name === h1 || name === h2 || name === h3) closed[i] = 1;
+    }
     const end = firstEdge[i + 1]!;
     if (t === tSynthetic) {
       if (v8Held.has(g.strings.prefix(g.nodeName[i]!, 64))) closed[i] = 1;
@@ -225,18 +226,17 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       const fromShape = respectClosed && nodeType[i] === tShape;
       const end = firstEdge[i + 1]!;
       for (let e = firstEdge[i]!; e < end; e++) {
+        const to = edgeTo[e]!;
+        if (mask[to] !== 0) continue;
         const et = edgeType[e]!;
         if (et === eWeak) continue;
         if (respectClosed && et === eInternal && (edgeName[e] === fastCache || edgeName[e] === slowCache)) continue;
-        const to = edgeTo[e]!;
         if (fromShape) {
           const tt = nodeType[to]!;
           if (tt === tString || tt === tCons || tt === tSliced) continue;
         }
-        if (mask[to] === 0) {
-          mask[to] = value;
-          stack[sp++] = to;
-        }
+        mask[to] = value;
+        stack[sp++] = to;
       }
     }
   };

@@ -31,6 +31,7 @@
 import { Session } from 'node:inspector';
 import { getHeapSnapshot } from 'node:v8';
 import { Readable } from 'node:stream';
+import { ParseWorker } from './parse-client.js';
 
 /** Thrown when the inspector refuses a command (message from V8). */
 export class InspectorError extends Error {
@@ -66,6 +67,8 @@ interface ToolRoot {
   answered: boolean;
   /** Receiver of snapshot chunks while a snapshot is being taken. */
   sink: ChunkSink | null;
+  /** The thread that parses snapshots while V8 writes them, if it could start. */
+  parseWorker: ParseWorker | null;
   /** Set when V8's snapshot stream has delivered its last chunk. */
   ended: boolean;
   /** Set when V8's snapshot stream has delivered a chunk. */
@@ -108,6 +111,7 @@ export class LiveInspector {
       result: undefined,
       answered: false,
       sink: null,
+      parseWorker: null,
       ended: false,
       delivered: false,
       push: (chunk: Uint8Array | null): boolean => {
@@ -142,6 +146,8 @@ export class LiveInspector {
     const warm = new Readable({ read(): void {} });
     warm.push(null);
     warm.read(0);
+    // Started now, before any snapshot: its handle objects are old in every snapshot.
+    root.parseWorker = ParseWorker.start();
     // Get a remote handle on the root once, through a global slot removed at once.
     const g = globalThis as unknown as Record<symbol, unknown>;
     g[GLOBAL_KEY] = root;
@@ -312,8 +318,11 @@ export class LiveInspector {
     let id = this.knownId(value);
     if (id === 0) {
       // V8 only knows ids of objects some snapshot has seen (getHeapObjectId
-      // answers 0 for younger ones): take one, without reading it.
-      this.takeSnapshot(ignoreChunk);
+      // answers 0 for younger ones): take one. Building it numbers every
+      // object; the stream is never read, so V8 never serialises it (the
+      // snapshot is freed with the stream object, which nothing holds).
+      if (this.root.sink !== null) throw new Error('objgraph: a heap snapshot is already being taken');
+      getHeapSnapshot();
       id = this.knownId(value);
     }
     return id;
@@ -420,8 +429,16 @@ export class LiveInspector {
     }
   }
 
-  /** Disconnects the session (the instance is unusable afterwards). */
+  /** The worker that parses snapshots while V8 writes them, or null (parse on this thread). */
+  get parseWorker(): ParseWorker | null {
+    const w = this.root.parseWorker;
+    return w !== null && w.usable ? w : null;
+  }
+
+  /** Disconnects the session and stops the parse worker (the instance is unusable afterwards). */
   dispose(): void {
+    this.root.parseWorker?.dispose();
+    this.root.parseWorker = null;
     try {
       this.post('Runtime.releaseObjectGroup', { objectGroup: PERSISTENT_GROUP });
     } finally {
@@ -435,8 +452,6 @@ export class LiveInspector {
     return Number(r.heapSnapshotObjectId);
   }
 }
-
-function ignoreChunk(): void {}
 
 let shared: LiveInspector | null = null;
 

@@ -9,6 +9,7 @@ import type { HeapSnapshot } from '../snapshot/model.js';
 import { liveInspector, type LiveInspector } from './inspector.js';
 import { toolOwnedNodes, TOOL, VISIBLE } from './exclude.js';
 import { writeText } from './write.js';
+import type { ChunkParser, ParseWorker } from './parse-client.js';
 
 export interface LiveSnapshot {
   snapshot: HeapSnapshot;
@@ -23,16 +24,23 @@ export interface LiveSnapshot {
 
 // Parser of the snapshot being taken. Created on the first chunk, i.e. after
 // V8 has built the graph, so that it never appears in its own snapshot.
-const pending: { parser: SnapshotParser | null; progress: boolean; started: number } = { parser: null, progress: false, started: 0 };
+const pending: { parser: ChunkParser | null; progress: boolean; started: number; worker: ParseWorker | null } = {
+  parser: null,
+  progress: false,
+  started: 0,
+  worker: null,
+};
 
 function onChunk(chunk: string | Uint8Array): void {
   let parser = pending.parser;
   if (parser === null) {
     if (pending.progress) reportGraphBuilt();
-    parser = new SnapshotParser({
-      source: '<inspector>',
-      onProgress: pending.progress ? reportProgress : undefined,
-    });
+    parser =
+      pending.worker?.begin(pending.progress) ??
+      new SnapshotParser({
+        source: '<v8.getHeapSnapshot()>',
+        onProgress: pending.progress ? reportProgress : undefined,
+      });
     pending.parser = parser;
   }
   parser.write(chunk);
@@ -71,13 +79,15 @@ export function takeLiveSnapshot(
 ): LiveSnapshot {
   pending.progress = progress;
   pending.parser = null;
+  pending.worker = inspector.parseWorker;
   if (progress) {
     pending.started = Date.now();
     writeText(2, 'objgraph: taking a heap snapshot (time and memory grow with the heap)\n');
   }
   const via = inspector.takeSnapshot(onChunk, gc);
-  const parser = pending.parser as SnapshotParser | null;
+  const parser = pending.parser as ChunkParser | null;
   pending.parser = null;
+  pending.worker = null;
   if (parser === null) throw new Error('objgraph: the inspector sent no heap snapshot');
   const snapshot = snapshotFromData(parser.end());
   const extraIds = inspector.resultIds().slice();

@@ -1,0 +1,109 @@
+/**
+ * The parse worker: parses the snapshot of the main thread's isolate while
+ * V8 is still writing it. See ./parse-client.ts for why and
+ * ./parse-protocol.ts for the shared memory it reads the chunks from.
+ *
+ * It runs one parse at a time, forever, and posts each result on its port
+ * with the buffers transferred (no copy).
+ */
+import { workerData } from 'node:worker_threads';
+import { SnapshotParser, type SnapshotData } from '../snapshot/parser.js';
+import { SnapshotError } from '../snapshot/errors.js';
+import { writeText } from './write.js';
+import {
+  ENDED,
+  HEAD,
+  LENGTHS,
+  PROGRESS,
+  SLOT_BYTES,
+  SLOTS,
+  STATE,
+  State,
+  TAIL,
+  TO_CLIENT,
+  TO_WORKER,
+  type ParseAnswer,
+  type ParseWorkerData,
+} from './parse-protocol.js';
+
+const { control, ring, port } = workerData as ParseWorkerData;
+const ctrl = new Int32Array(control);
+const bytes = new Uint8Array(ring);
+
+function tellClient(): void {
+  Atomics.add(ctrl, TO_CLIENT, 1);
+  Atomics.notify(ctrl, TO_CLIENT);
+}
+
+function reportProgress(p: { done: number }): void {
+  writeText(2, `objgraph: parse ${(p.done / 1048576).toFixed(0)} MB\n`);
+}
+
+/** Parses the chunks of one snapshot as the client writes them. */
+function parseOne(): SnapshotData {
+  const parser = new SnapshotParser({
+    source: '<v8.getHeapSnapshot()>',
+    onProgress: Atomics.load(ctrl, PROGRESS) === 1 ? reportProgress : undefined,
+  });
+  let tail = Atomics.load(ctrl, TAIL);
+  for (;;) {
+    const seen = Atomics.load(ctrl, TO_WORKER);
+    const head = Atomics.load(ctrl, HEAD);
+    if (tail !== head) {
+      const slot = tail % SLOTS;
+      const start = slot * SLOT_BYTES;
+      parser.write(bytes.subarray(start, start + Atomics.load(ctrl, LENGTHS + slot)));
+      tail = (tail + 1) | 0;
+      Atomics.store(ctrl, TAIL, tail);
+      tellClient();
+      continue;
+    }
+    if (Atomics.load(ctrl, ENDED) === 1) return parser.end();
+    Atomics.wait(ctrl, TO_WORKER, seen);
+  }
+}
+
+/** Every buffer of `data`, for the transfer list (the pool's buffers are Node's and stay copies). */
+function buffersOf(data: SnapshotData, blocks: Uint8Array[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView | undefined): void => {
+    if (a !== undefined && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
+  };
+  for (const v of Object.values(data)) if (ArrayBuffer.isView(v)) add(v);
+  const parts = data.strings.parts();
+  add(parts.blockOf);
+  add(parts.offsetOf);
+  add(parts.lengthOf);
+  for (const b of blocks) add(b);
+  return [...out];
+}
+
+Atomics.store(ctrl, STATE, State.Idle);
+tellClient();
+for (;;) {
+  for (;;) {
+    const state = Atomics.load(ctrl, STATE);
+    if (state === State.Requested) break;
+    Atomics.wait(ctrl, STATE, state);
+  }
+  Atomics.store(ctrl, STATE, State.Parsing);
+  let answer: ParseAnswer;
+  let transfer: ArrayBuffer[] = [];
+  try {
+    const data = parseOne();
+    const strings = data.strings.parts();
+    transfer = buffersOf(data, strings.blocks);
+    answer = { ok: true, data: { ...data, strings: undefined as never }, strings };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    answer = {
+      ok: false,
+      name: err.name,
+      message: err.message,
+      offset: err instanceof SnapshotError ? err.offset : undefined,
+    };
+  }
+  port.postMessage(answer, transfer);
+  Atomics.store(ctrl, STATE, State.Done);
+  tellClient();
+}
