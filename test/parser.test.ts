@@ -24,17 +24,22 @@ function write(name: string, content: string | Uint8Array): string {
   return file;
 }
 
-/** Asserts that loading `file` fails with a SnapshotError whose message matches. */
+/**
+ * Asserts that loading `file` fails with a SnapshotError whose message
+ * matches, parsed on one thread and with the edges on a second one alike.
+ */
 function assertRejects(file: string, pattern: RegExp): void {
-  assert.throws(
-    () => loadSync(file),
-    (e: unknown) => {
-      assert.ok(e instanceof SnapshotError, `expected a SnapshotError, got ${String(e)}`);
-      assert.ok(e.message.startsWith(file + ': '), `the message names the file: ${e.message}`);
-      assert.match(e.message, pattern);
-      return true;
-    },
-  );
+  for (const parallel of [false, true]) {
+    assert.throws(
+      () => loadSync(file, { parallel }),
+      (e: unknown) => {
+        assert.ok(e instanceof SnapshotError, `expected a SnapshotError (parallel: ${parallel}), got ${String(e)}`);
+        assert.ok(e.message.startsWith(file + ': '), `the message names the file: ${e.message}`);
+        assert.match(e.message, pattern, `parallel: ${parallel}`);
+        return true;
+      },
+    );
+  }
 }
 
 test('strings with escapes decode exactly, whatever the chunk boundaries', () => {

@@ -39,6 +39,11 @@ export interface LoadOptions {
   onProgress?: ProgressCallback;
   /** Name for error messages when reading a stream. */
   source?: string;
+  /**
+   * Parse the `edges` array of a plain snapshot file on a second thread
+   * while this one parses the rest. Default: for files of 48 MB and more.
+   */
+  parallel?: boolean;
 }
 
 /**

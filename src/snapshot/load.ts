@@ -5,13 +5,20 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { SnapshotError } from './errors.js';
 import { HeapSnapshot } from './model.js';
-import { SnapshotParser, type ProgressCallback, type SnapshotData } from './parser.js';
+import { SnapshotParser, type EdgeArrays, type ProgressCallback, type SnapshotData, type SnapshotHeader } from './parser.js';
+import { EdgesJob, PARALLEL_MIN_BYTES, readEdgesFromFile, type EdgesOutcome } from './edges-file.js';
 
 export interface ReadOptions {
   /** Called with parse progress (bytes) and, later, index-building progress. */
   onProgress?: ProgressCallback | undefined;
   /** Name to use in error messages for streams and chunks. */
   source?: string;
+  /**
+   * Parse the `edges` array of a plain snapshot file on a worker thread
+   * while this thread parses the rest (see ./edges-file.ts). Default: for
+   * files of {@link PARALLEL_MIN_BYTES} and more.
+   */
+  parallel?: boolean;
 }
 
 /** Something a snapshot can be read from. */
@@ -99,19 +106,74 @@ export function readSnapshotFileSync<T extends HeapSnapshot = HeapSnapshot>(
     for (let at = 0; at < bytes.length; at += CHUNK) parser.write(bytes.subarray(at, at + CHUNK));
     return snapshotFromData(parser.end(), options.onProgress, create);
   }
-  const parser = new SnapshotParser({ source: path, totalBytes: size, onProgress: options.onProgress });
-  const fd = openSync(path, 'r');
+  const split = new SplitParse(path, size, options);
+  const parser = split.parser;
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      parser.write(buf.subarray(0, n));
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const n = readSync(fd, buf, 0, CHUNK, null);
+        if (n === 0) break;
+        parser.write(buf.subarray(0, n));
+      }
+    } finally {
+      closeSync(fd);
     }
-  } finally {
-    closeSync(fd);
+    split.finish(split.job?.joinSync() ?? null);
+  } catch (e) {
+    split.job?.cancel();
+    throw e;
   }
   return snapshotFromData(parser.end(), options.onProgress, create);
+}
+
+/**
+ * The parser of a plain snapshot file: for big files its `edges` array is
+ * left to a worker thread (see ./edges-file.ts), started as soon as the
+ * header is read.
+ */
+class SplitParse {
+  readonly parser: SnapshotParser;
+  job: EdgesJob | null = null;
+  private header: SnapshotHeader | undefined;
+
+  constructor(
+    private readonly path: string,
+    size: number,
+    options: ReadOptions,
+  ) {
+    const split = options.parallel ?? size >= PARALLEL_MIN_BYTES;
+    this.parser = new SnapshotParser({
+      source: path,
+      totalBytes: size,
+      onProgress: options.onProgress,
+      skipEdges: split,
+      onHeader: split
+        ? (header, at): void => {
+            this.header = header;
+            this.job = EdgesJob.start(path, header, at);
+          }
+        : undefined,
+    });
+  }
+
+  /**
+   * Hands the worker's edges (or its error) to the parser once the file is
+   * read. When the worker could not start, died, or read an array elsewhere
+   * than where the parser found the top-level one, the edges are parsed
+   * here from the parser's offset.
+   */
+  finish(outcome: EdgesOutcome | null): void {
+    const start = this.parser.edgesOffset;
+    if (start < 0 || this.header === undefined) return; // no edges array: end() says so
+    let edges: EdgeArrays;
+    if (outcome !== null && outcome.start === start) {
+      if ('error' in outcome) throw outcome.error;
+      edges = outcome.edges;
+    } else edges = readEdgesFromFile(this.path, this.header, { start }).edges;
+    this.parser.setEdges(edges);
+  }
 }
 
 /**
@@ -133,7 +195,8 @@ async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: R
   const size = fileSize(path);
   const gz = size > 0 && isGzip(path);
   const file = createReadStream(path, { highWaterMark: CHUNK });
-  const parser = new SnapshotParser({ source: path, totalBytes: gz ? undefined : size, onProgress: options.onProgress });
+  const split = gz ? null : new SplitParse(path, size, options);
+  const parser = split?.parser ?? new SnapshotParser({ source: path, onProgress: options.onProgress });
   let stream: AsyncIterable<Buffer> = file;
   if (gz) {
     const gunzip = createGunzip({ chunkSize: CHUNK });
@@ -142,7 +205,9 @@ async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: R
   }
   try {
     for await (const chunk of stream) parser.write(chunk);
+    if (split) split.finish((await split.job?.join()) ?? null);
   } catch (e) {
+    split?.job?.cancel();
     if (e instanceof SnapshotError) throw e;
     if (gz) throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
     throw fileError(path, e);

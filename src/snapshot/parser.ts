@@ -86,6 +86,21 @@ export interface ParserOptions {
   /** Total input size in bytes, when known, for progress reports. */
   totalBytes?: number;
   onProgress?: ProgressCallback | undefined;
+  /**
+   * Skip the `edges` array (its bytes are only searched for its end): another
+   * parser reads it ({@link SnapshotParser.forEdges}) and hands the arrays
+   * over with {@link SnapshotParser.setEdges} before {@link SnapshotParser.end}.
+   */
+  skipEdges?: boolean;
+  /** Called once the `snapshot` header is read, with the byte offset just after it. */
+  onHeader?: ((header: SnapshotHeader, offset: number) => void) | undefined;
+}
+
+/** The parsed `edges` array. */
+export interface EdgeArrays {
+  edgeType: Uint8Array;
+  edgeName: Uint32Array;
+  edgeTo: Uint32Array;
 }
 
 const enum Mode {
@@ -102,6 +117,7 @@ const enum Mode {
   Edges,
   Numbers,
   Strings,
+  SkipEdges,
   Done,
 }
 
@@ -251,10 +267,64 @@ export class SnapshotParser {
   // Strings state.
   private str = Str.Between;
 
+  // Edges read elsewhere (skipEdges), or only edges read here (forEdges).
+  private readonly skipEdges: boolean;
+  private readonly onHeader: ((header: SnapshotHeader, offset: number) => void) | undefined;
+  private edgesOnly = false;
+  private edgesSkipped = false;
+  private edgesStart = -1;
+
   constructor(options: ParserOptions = {}) {
     this.source = options.source ?? '<chunks>';
     this.totalBytes = options.totalBytes;
     this.onProgress = options.onProgress;
+    this.skipEdges = options.skipEdges === true;
+    this.onHeader = options.onHeader;
+  }
+
+  /**
+   * A parser of the `edges` array alone, fed from the byte after its `[`
+   * (at byte `offset` of the snapshot, for error messages) to its `]` or
+   * beyond; {@link edgesResult} returns the arrays. `header` is the
+   * snapshot's header (its layout and counts).
+   */
+  static forEdges(header: SnapshotHeader, options: { source?: string; offset: number }): SnapshotParser {
+    const p = new SnapshotParser({ source: options.source ?? '<chunks>' });
+    p.edgesOnly = true;
+    p.setHeader(header);
+    p.offset = options.offset;
+    p.mode = Mode.Edges;
+    p.resetNumbers();
+    return p;
+  }
+
+  /** Whether an edges-only parser has read the whole array. */
+  get edgesComplete(): boolean {
+    return this.edgesDone;
+  }
+
+  /** The arrays of an edges-only parser, once the array has ended. */
+  edgesResult(): EdgeArrays {
+    if (!this.edgesDone) throw new SnapshotError(this.source, `truncated: unexpected end of data at byte ${this.offset} (inside "edges")`, this.offset);
+    return { edgeType: this.edgeType!, edgeName: this.edgeName!, edgeTo: this.edgeTo! };
+  }
+
+  /** Where the skipped `edges` array starts (the byte after `[`), or -1 until it is reached. */
+  get edgesOffset(): number {
+    return this.edgesStart;
+  }
+
+  /** Hands over the `edges` arrays that another parser read (see `skipEdges`). */
+  setEdges(edges: EdgeArrays): void {
+    if (!this.skipEdges) throw new Error('setEdges() is for parsers made with skipEdges');
+    const n = this.edgeCount;
+    if (edges.edgeType.length !== n || edges.edgeName.length !== n || edges.edgeTo.length !== n) {
+      throw new Error(`setEdges(): ${edges.edgeTo.length} edges given, the header says ${n}`);
+    }
+    this.edgeType = edges.edgeType;
+    this.edgeName = edges.edgeName;
+    this.edgeTo = edges.edgeTo;
+    this.edgesDone = true;
   }
 
   /** Bytes consumed so far. */
@@ -290,7 +360,19 @@ export class SnapshotParser {
     const end = buf.length;
     let i = 0;
     while (i < end) {
+      if (this.edgesOnly && this.edgesDone) break; // what follows the array is not ours
       switch (this.mode) {
+        case Mode.SkipEdges: {
+          // Only digits, commas and white space until the closing bracket.
+          const close = buf.indexOf(93, i);
+          if (close < 0) i = end;
+          else {
+            i = close + 1;
+            this.mode = Mode.AfterValue;
+            this.edgesSkipped = true;
+          }
+          break;
+        }
         case Mode.Nodes:
           i = this.parseNodes(buf, i, end);
           break;
@@ -414,6 +496,11 @@ export class SnapshotParser {
       case 'edges':
         expectArray();
         this.requireHeader(key, at);
+        if (this.skipEdges) {
+          this.edgesStart = at + 1;
+          this.mode = Mode.SkipEdges;
+          return;
+        }
         this.mode = Mode.Edges;
         this.resetNumbers();
         return;
@@ -528,6 +615,7 @@ export class SnapshotParser {
       this.fail(`the "snapshot" header is not valid JSON: ${(e as Error).message}`, at);
     }
     this.setHeader(header);
+    this.onHeader?.(header, at);
   }
 
   private setHeader(header: SnapshotHeader): void {
@@ -572,15 +660,19 @@ export class SnapshotParser {
       this.fail('the snapshot is larger than this parser supports (more than 2^32 edges)');
     }
     try {
-      this.nodeType = new Uint8Array(this.nodeCount);
-      this.nodeName = new Uint32Array(this.nodeCount);
-      this.nodeId = new Uint32Array(this.nodeCount);
-      this.nodeSelf = new Uint32Array(this.nodeCount);
-      this.firstEdge = new Uint32Array(this.nodeCount + 1);
-      if (this.fDetached >= 0) this.detachedness = new Uint8Array(this.nodeCount);
-      this.edgeType = new Uint8Array(this.edgeCount);
-      this.edgeName = new Uint32Array(this.edgeCount);
-      this.edgeTo = new Uint32Array(this.edgeCount);
+      if (!this.edgesOnly) {
+        this.nodeType = new Uint8Array(this.nodeCount);
+        this.nodeName = new Uint32Array(this.nodeCount);
+        this.nodeId = new Uint32Array(this.nodeCount);
+        this.nodeSelf = new Uint32Array(this.nodeCount);
+        this.firstEdge = new Uint32Array(this.nodeCount + 1);
+        if (this.fDetached >= 0) this.detachedness = new Uint8Array(this.nodeCount);
+      }
+      if (!this.skipEdges) {
+        this.edgeType = new Uint8Array(this.edgeCount);
+        this.edgeName = new Uint32Array(this.edgeCount);
+        this.edgeTo = new Uint32Array(this.edgeCount);
+      }
     } catch (e) {
       this.fail(`cannot allocate arrays for ${this.nodeCount} nodes and ${this.edgeCount} edges: ${(e as Error).message}`);
     }
@@ -873,6 +965,7 @@ export class SnapshotParser {
     }
     if (!this.header) this.fail('JSON, but not a V8 heap snapshot: there is no "snapshot" header');
     if (!this.nodesDone) this.fail('not a complete heap snapshot: the "nodes" array is missing');
+    if (this.edgesSkipped && !this.edgesDone) throw new Error('the skipped "edges" array was not handed over (setEdges)');
     if (!this.edgesDone) this.fail('not a complete heap snapshot: the "edges" array is missing');
     if (!this.stringsDone) this.fail('not a complete heap snapshot: the "strings" array is missing');
     const strings = this.strings;

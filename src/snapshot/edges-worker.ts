@@ -1,0 +1,31 @@
+/**
+ * The edges worker: parses the `edges` array of one snapshot file and posts
+ * the arrays, transferred (see ./edges-file.ts).
+ */
+import { workerData } from 'node:worker_threads';
+import { SnapshotError } from './errors.js';
+import { readEdgesFromFile, type EdgesAnswer, type EdgesWorkerData } from './edges-file.js';
+
+const { path, header, searchFrom, port, done } = workerData as EdgesWorkerData;
+const words = new Int32Array(done);
+let answer: EdgesAnswer;
+let transfer: ArrayBuffer[] = [];
+let start = -1;
+try {
+  const found = readEdgesFromFile(
+    path,
+    header,
+    { searchFrom },
+    () => Atomics.add(words, 1, 1),
+    (at) => (start = at),
+  );
+  const { edgeType, edgeName, edgeTo } = found.edges;
+  transfer = [edgeType.buffer, edgeName.buffer, edgeTo.buffer] as ArrayBuffer[];
+  answer = { ok: true, found };
+} catch (e) {
+  const err = e instanceof Error ? e : new Error(String(e));
+  answer = { ok: false, start, message: err.message, snapshotError: err instanceof SnapshotError, offset: err instanceof SnapshotError ? err.offset : undefined };
+}
+port.postMessage(answer, transfer);
+Atomics.store(words, 0, 1);
+Atomics.notify(words, 0);

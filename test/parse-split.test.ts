@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load, loadSync, type Snapshot } from '../src/index.js';
+import { knownHeap, tempDir } from './fixtures.js';
+
+function assertSame(a: Snapshot, b: Snapshot, what: string): void {
+  assert.equal(a.nodeCount, b.nodeCount, what);
+  assert.equal(a.edgeCount, b.edgeCount, what);
+  for (const f of ['nodeType', 'nodeName', 'nodeId', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo'] as const) {
+    assert.deepEqual(a[f], b[f], `${what}: ${f}`);
+  }
+}
+
+test('a file whose edges are parsed on a second thread loads exactly as on one thread', async () => {
+  const file = knownHeap();
+  const one = loadSync(file, { parallel: false });
+  assert.ok(one.edgeCount > 10000);
+  assertSame(loadSync(file, { parallel: true }), one, 'loadSync');
+  assertSame(await load(file, { parallel: true }), one, 'load');
+  assert.deepEqual(loadSync(file, { parallel: true }).mostCommonTypes({ limit: 10 }), one.mostCommonTypes({ limit: 10 }));
+});
+
+test('an "edges" key nested before the real array does not fool the second thread', async () => {
+  // A section V8 does not write, placed between "nodes" and "edges", holding
+  // an object with an "edges" array of its own: the worker finds that one
+  // first, the main parser skips it; the edges are then read from the
+  // parser's offset.
+  const text = readFileSync(knownHeap(), 'utf8');
+  const at = text.indexOf('"edges":');
+  assert.ok(at > 0);
+  const decoy = `"decoy":{"edges":[1,2,3,"x"]},\n`;
+  const file = join(tempDir(), 'decoy.heapsnapshot');
+  writeFileSync(file, text.slice(0, at) + decoy + text.slice(at));
+  const one = loadSync(knownHeap(), { parallel: false });
+  assertSame(loadSync(file, { parallel: true }), one, 'loadSync');
+  assertSame(await load(file, { parallel: true }), one, 'load');
+});
+
+test('an error in the edges found by the second thread is reported as the one-thread parse reports it', async () => {
+  const text = readFileSync(knownHeap(), 'utf8');
+  const start = text.indexOf('[', text.indexOf('"edges":')) + 1;
+  // Break the 50th number of the edges array.
+  let k = start;
+  for (let commas = 0; commas < 49; k++) if (text[k] === ',') commas++;
+  const file = join(tempDir(), 'bad-edge.heapsnapshot');
+  writeFileSync(file, text.slice(0, k) + 'x' + text.slice(k + 1));
+  const messages: string[] = [];
+  for (const parallel of [false, true]) {
+    try {
+      loadSync(file, { parallel });
+      assert.fail('the broken edge was not noticed');
+    } catch (e) {
+      messages.push((e as Error).message);
+    }
+  }
+  try {
+    await load(file, { parallel: true });
+    assert.fail('the broken edge was not noticed (load)');
+  } catch (e) {
+    messages.push((e as Error).message);
+  }
+  assert.match(messages[0]!, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: unexpected .* in the "edges" array \\(at byte ${k}\\)$`));
+  assert.equal(messages[1], messages[0]);
+  assert.equal(messages[2], messages[0]);
+});
