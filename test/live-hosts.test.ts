@@ -1,6 +1,7 @@
 /**
  * The live API in the places DESIGN.md promises: a `node` REPL, `node --test`,
- * compiled TypeScript, and code paused at a debugger breakpoint.
+ * TypeScript (compiled, and run from source through a loader), and code
+ * paused at a debugger breakpoint.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,6 +99,13 @@ test('in node --test: a test file that checks for leaks with getNewIds()', () =>
 
 test('from compiled TypeScript (tsc output of test/live-ts-fixture.ts, typed against the public entry)', () => {
   const r = spawnSync(process.execPath, [path.join(here, 'live-ts-fixture.js')], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'Array +3 Object +1 same');
+});
+
+test('from TypeScript source run through a loader (node --import tsx test/live-ts-fixture.ts)', () => {
+  const source = path.join(here, '..', '..', 'test', 'live-ts-fixture.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', source], { encoding: 'utf8', timeout: 120_000, cwd: path.join(here, '..', '..') });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'Array +3 Object +1 same');
 });
