@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load, loadSync, type Snapshot } from '../src/index.js';
+import { load, loadSync, SnapshotParser, type Snapshot } from '../src/index.js';
+import { HeapSnapshot } from '../src/snapshot/model.js';
 import { knownHeap, tempDir } from './fixtures.js';
 
 function assertSame(a: Snapshot, b: Snapshot, what: string): void {
@@ -64,4 +65,18 @@ test('an error in the edges found by the second thread is reported as the one-th
   assert.match(messages[0]!, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: unexpected .* in the "edges" array \\(at byte ${k}\\)$`));
   assert.equal(messages[1], messages[0]);
   assert.equal(messages[2], messages[0]);
+});
+
+test('a parser told to skip the edges can still parse them itself (keepEdges, when no second thread starts)', () => {
+  const bytes = readFileSync(knownHeap());
+  const p = new SnapshotParser({ source: 'keep', skipEdges: true, onHeader: () => p.keepEdges() });
+  p.write(bytes);
+  const q = new SnapshotParser({ source: 'plain' });
+  q.write(bytes);
+  const a = new HeapSnapshot(p.end());
+  const b = new HeapSnapshot(q.end());
+  assert.equal(p.edgesOffset, -1, 'the edges were not skipped');
+  assert.deepEqual(a.edgeTo, b.edgeTo);
+  assert.deepEqual(a.edgeName, b.edgeName);
+  assert.deepEqual(a.edgeType, b.edgeType);
 });

@@ -65,3 +65,39 @@ test('a stopped parse worker refuses new parses (the caller then parses on its o
   assert.equal(worker.usable, false);
   assert.equal(worker.begin(false), null);
 });
+
+test('an error early in a snapshot: the remaining chunks pass without waiting and end() reports it', (t) => {
+  const worker = ParseWorker.start();
+  assert.ok(worker);
+  t.after(() => worker.dispose());
+  const parser = worker.begin(false);
+  assert.ok(parser);
+  parser.write('{"snapshot": [');
+  // Far more than the ring holds: a worker that stopped reading must not make these wait.
+  const filler = new Uint8Array(64 * 1024).fill(48);
+  const started = Date.now();
+  for (let k = 0; k < 4 * SLOTS; k++) parser.write(filler);
+  assert.ok(Date.now() - started < 60_000, 'the writes did not wait for a stalled ring');
+  assert.throws(
+    () => parser.end(),
+    (e: unknown) => e instanceof SnapshotError && e.source === '<heap snapshot of this isolate>' && /"snapshot" is not an object/.test(e.message),
+  );
+  assert.ok(worker.usable);
+});
+
+test('a parse given up halfway (abort) leaves the worker ready for the next one', (t) => {
+  const bytes = readFileSync(knownHeap());
+  const worker = ParseWorker.start();
+  assert.ok(worker);
+  t.after(() => worker.dispose());
+  const half = worker.begin(false);
+  assert.ok(half);
+  half.write(bytes.subarray(0, bytes.length >> 1));
+  half.abort?.();
+  const whole = worker.begin(false);
+  assert.ok(whole, 'the worker accepts the next parse');
+  whole.write(bytes);
+  const p = new SnapshotParser({ source: 'reference' });
+  p.write(bytes);
+  assertSameData(new HeapSnapshot(whole.end()), new HeapSnapshot(p.end()));
+});

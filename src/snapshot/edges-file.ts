@@ -102,7 +102,7 @@ export function readEdgesFromFile(
 /** What the edges worker posts; `start` is -1 when it found no edges array. */
 export type EdgesAnswer =
   | { ok: true; found: EdgesFound }
-  | { ok: false; start: number; message: string; snapshotError: boolean; offset?: number | undefined };
+  | { ok: false; start: number; source: string; message: string; snapshotError: boolean; offset?: number | undefined };
 
 /** The outcome of a worker: the edges it parsed from `start`, or the error it met there. */
 export type EdgesOutcome = { start: number; edges: EdgeArrays } | { start: number; error: Error };
@@ -120,11 +120,13 @@ export class EdgesJob {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly done: Int32Array;
+  private exited = false;
 
   private constructor(worker: Worker, port: MessagePort, done: Int32Array) {
     this.worker = worker;
     this.port = port;
     this.done = done;
+    worker.once('exit', () => (this.exited = true));
   }
 
   /** Starts a worker on `path`, or returns null when it cannot start (the caller parses the edges itself). */
@@ -169,8 +171,16 @@ export class EdgesJob {
   /** Waits (without blocking the event loop) until the worker has answered; null when it died. */
   async join(): Promise<EdgesOutcome | null> {
     const answer = await new Promise<EdgesAnswer | null>((resolve) => {
+      const posted = receiveMessageOnPort(this.port);
+      if (posted !== undefined) return resolve(posted.message as EdgesAnswer);
+      // An exit before this point was recorded; one after it is heard here.
+      // Either way its answer, if any, is read from the port first.
+      const gone = (): void => {
+        setImmediate(() => resolve((receiveMessageOnPort(this.port)?.message as EdgesAnswer | undefined) ?? null));
+      };
+      if (this.exited) return gone();
       this.port.once('message', (m: EdgesAnswer) => resolve(m));
-      this.worker.once('exit', () => setImmediate(() => resolve(null)));
+      this.worker.once('exit', gone);
       this.port.ref();
     });
     return answer === null ? this.abandon() : this.finish(answer);
@@ -187,7 +197,7 @@ export class EdgesJob {
     if (answer.ok) return answer.found;
     let error: Error;
     if (answer.snapshotError) {
-      error = new SnapshotError('', '', answer.offset);
+      error = new SnapshotError(answer.source, '', answer.offset);
       error.message = answer.message;
     } else error = new Error(answer.message);
     return { start: answer.start, error };

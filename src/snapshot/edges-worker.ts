@@ -24,7 +24,7 @@ try {
   answer = { ok: true, found };
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));
-  answer = { ok: false, start, message: err.message, snapshotError: err instanceof SnapshotError, offset: err instanceof SnapshotError ? err.offset : undefined };
+  answer = { ok: false, start, source: err instanceof SnapshotError ? err.source : path, message: err.message, snapshotError: err instanceof SnapshotError, offset: err instanceof SnapshotError ? err.offset : undefined };
 }
 port.postMessage(answer, transfer);
 Atomics.store(words, 0, 1);

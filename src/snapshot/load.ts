@@ -153,6 +153,8 @@ class SplitParse {
         ? (header, at): void => {
             this.header = header;
             this.job = EdgesJob.start(path, header, at);
+            // No second thread here (no worker script, say): one pass, not two.
+            if (this.job === null) this.parser.keepEdges();
           }
         : undefined,
     });

@@ -268,7 +268,7 @@ export class SnapshotParser {
   private str = Str.Between;
 
   // Edges read elsewhere (skipEdges), or only edges read here (forEdges).
-  private readonly skipEdges: boolean;
+  private skipEdges: boolean;
   private readonly onHeader: ((header: SnapshotHeader, offset: number) => void) | undefined;
   private edgesOnly = false;
   private edgesSkipped = false;
@@ -312,6 +312,26 @@ export class SnapshotParser {
   /** Where the skipped `edges` array starts (the byte after `[`), or -1 until it is reached. */
   get edgesOffset(): number {
     return this.edgesStart;
+  }
+
+  /**
+   * Parses the `edges` array after all (a parser made with `skipEdges`
+   * whose helper could not start). Call before the array is reached, e.g.
+   * from `onHeader`.
+   */
+  keepEdges(): void {
+    if (!this.skipEdges) return;
+    if (this.edgesStart >= 0) throw new Error('keepEdges(): the edges array was already skipped');
+    this.skipEdges = false;
+    if (this.header !== undefined) {
+      try {
+        this.edgeType = new Uint8Array(this.edgeCount);
+        this.edgeName = new Uint32Array(this.edgeCount);
+        this.edgeTo = new Uint32Array(this.edgeCount);
+      } catch (e) {
+        this.fail(`cannot allocate arrays for ${this.edgeCount} edges: ${(e as Error).message}`);
+      }
+    }
   }
 
   /** Hands over the `edges` arrays that another parser read (see `skipEdges`). */

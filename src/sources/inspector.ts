@@ -1,15 +1,18 @@
 /**
  * The current isolate seen through an in-process `node:inspector` session,
- * driven synchronously.
+ * driven synchronously, and its heap snapshots.
  *
  * Facts this module relies on (checked on Node 20, main thread and worker
  * threads alike; see test/live-inspector.test.ts):
+ * - `v8.getHeapSnapshot()` builds the snapshot (after a full garbage
+ *   collection) when called, and its stream serialises the whole snapshot
+ *   during its first read, handing each chunk to the stream's `push()`; so
+ *   the chunks are read synchronously, after the graph is built, and never
+ *   appear in the snapshot they belong to;
  * - `session.post()` on an in-process session dispatches the command
- *   synchronously and calls its callback before `post` returns;
- * - `HeapProfiler.takeHeapSnapshot` delivers every
- *   `HeapProfiler.addHeapSnapshotChunk` event during that same call, after the
- *   graph has been built, so chunks never appear in the snapshot they belong to;
- * - taking a snapshot runs a full garbage collection first.
+ *   synchronously and calls its callback before `post` returns
+ *   (`HeapProfiler.takeHeapSnapshot`, the fallback when the stream does not
+ *   deliver synchronously, delivers its chunks during that same call).
  *
  * Console messages. While any session is connected, V8 keeps the arguments
  * of console calls for replay; every snapshot first discards them
@@ -18,15 +21,16 @@
  * disconnecting makes V8 forget every snapshot id it handed out.
  *
  * Observer effect. Everything this module keeps between calls hangs off one
- * object, {@link ToolRoot}; the session itself and the options object passed
- * with each snapshot command are reachable from it. Their snapshot ids are
- * known ({@link LiveInspector.toolIds}), so the objects reachable only through
- * them can be excluded from results (see `./exclude.ts`). Per call, Node's
- * `Session.post` allocates one message object (which points at our options
- * object, so it can be recognised) and its JSON text; both sit on the stack
- * while V8 builds the graph and are recognised by `./exclude.ts` too. Nothing
- * here ever logs to the console: with a session connected, V8 keeps console
- * arguments alive for replay.
+ * object, {@link ToolRoot}; the session, the parse worker and the options
+ * object of the fallback command are reachable from it. Their snapshot ids
+ * are known ({@link LiveInspector.toolIds}), so the objects reachable only
+ * through them can be excluded from results (see `./exclude.ts`). Per call,
+ * `v8.getHeapSnapshot()` allocates its options `Uint8Array`, which a native
+ * handle scope holds while V8 builds the graph (the fallback: Node's
+ * `Session.post` allocates a message object pointing at our options object,
+ * and its JSON text); `./exclude.ts` recognises them. Nothing here ever logs
+ * to the console: with a session connected, V8 keeps console arguments alive
+ * for replay.
  */
 import { Session } from 'node:inspector';
 import { getHeapSnapshot } from 'node:v8';
@@ -73,6 +77,8 @@ interface ToolRoot {
   ended: boolean;
   /** Set when V8's snapshot stream has delivered a chunk. */
   delivered: boolean;
+  /** What the sink threw while the stream was being read. */
+  failure: Error | null;
   /** Stands in for `push` on V8's snapshot stream (made once). */
   push: (chunk: Uint8Array | null) => boolean;
   /** Remote object id of this ToolRoot, in a long-lived object group. */
@@ -114,11 +120,19 @@ export class LiveInspector {
       parseWorker: null,
       ended: false,
       delivered: false,
+      failure: null,
       push: (chunk: Uint8Array | null): boolean => {
         if (chunk === null) root.ended = true;
-        else if (root.sink !== null) {
+        else if (root.sink !== null && root.failure === null) {
           root.delivered = true;
-          root.sink(chunk);
+          // A throw here would be caught by the stream (and come back as an
+          // 'error' event on a later tick) while V8 goes on writing: keep it
+          // for readV8Snapshot() and let the remaining chunks pass unread.
+          try {
+            root.sink(chunk);
+          } catch (e) {
+            root.failure = e instanceof Error ? e : new Error(String(e));
+          }
         }
         return true;
       },
@@ -234,7 +248,11 @@ export class LiveInspector {
     // instead of queueing it (so the whole snapshot is never held at once).
     (stream as unknown as { push: unknown }).push = root.push;
     root.delivered = false;
+    root.failure = null;
     stream.read(0);
+    const failure = root.failure as Error | null;
+    root.failure = null;
+    if (failure !== null) throw failure;
     if (root.ended) return true;
     stream.destroy();
     if (root.delivered) throw new Error('objgraph: V8 delivered part of the heap snapshot asynchronously');
@@ -319,8 +337,9 @@ export class LiveInspector {
     if (id === 0) {
       // V8 only knows ids of objects some snapshot has seen (getHeapObjectId
       // answers 0 for younger ones): take one. Building it numbers every
-      // object; the stream is never read, so V8 never serialises it (the
-      // snapshot is freed with the stream object, which nothing holds).
+      // object; the stream is never read, so V8 never serialises it. Nothing
+      // holds the stream: V8's snapshot is freed when a garbage collection
+      // collects it (at the latest, the one the next snapshot starts with).
       if (this.root.sink !== null) throw new Error('objgraph: a heap snapshot is already being taken');
       getHeapSnapshot();
       id = this.knownId(value);

@@ -1,7 +1,7 @@
 /**
- * Heap snapshots of the current isolate, parsed as the inspector streams them,
- * with every node marked as the program's, V8's or the tool's (see
- * ./exclude.ts).
+ * Heap snapshots of the current isolate, parsed as V8 writes them (by the
+ * parse worker, ./parse-client.ts, or on this thread), with every node marked
+ * as the program's, V8's or the tool's (see ./exclude.ts).
  */
 import { SnapshotParser } from '../snapshot/parser.js';
 import { snapshotFromData } from '../snapshot/load.js';
@@ -38,7 +38,7 @@ function onChunk(chunk: string | Uint8Array): void {
     parser =
       pending.worker?.begin(pending.progress) ??
       new SnapshotParser({
-        source: '<v8.getHeapSnapshot()>',
+        source: '<heap snapshot of this isolate>',
         onProgress: pending.progress ? reportProgress : undefined,
       });
     pending.parser = parser;
@@ -84,7 +84,16 @@ export function takeLiveSnapshot(
     pending.started = Date.now();
     writeText(2, 'objgraph: taking a heap snapshot (time and memory grow with the heap)\n');
   }
-  const via = inspector.takeSnapshot(onChunk, gc);
+  let via: 'stream' | 'inspector';
+  try {
+    via = inspector.takeSnapshot(onChunk, gc);
+  } catch (e) {
+    // The worker, if it was parsing, waits for the end of the chunks.
+    (pending.parser as ChunkParser | null)?.abort?.();
+    pending.parser = null;
+    pending.worker = null;
+    throw e;
+  }
   const parser = pending.parser as ChunkParser | null;
   pending.parser = null;
   pending.worker = null;

@@ -13,7 +13,9 @@
  *
  * The worker is started once, before the first snapshot (so that its handle
  * objects are not new in any later one), and kept, unref'd. When it cannot
- * start, or stops answering, parsing falls back to the calling thread.
+ * start, snapshots are parsed on the calling thread; when it stops
+ * answering, that snapshot fails and later ones are parsed on the calling
+ * thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +50,8 @@ const encoder = new TextEncoder();
 export interface ChunkParser {
   write(chunk: string | Uint8Array): void;
   end(): SnapshotData;
+  /** Gives up the parse (the snapshot failed before its end). */
+  abort?(): void;
 }
 
 /** A parse worker, started once and reused for every snapshot. */
@@ -118,6 +122,8 @@ export class ParseWorker {
       this.fail(new Error('objgraph: the parse worker did not start'));
       return null;
     }
+    // An answer nobody read (a parse given up halfway) is not this parse's.
+    while (receiveMessageOnPort(this.port) !== undefined);
     this.head = 0;
     Atomics.store(ctrl, HEAD, 0);
     Atomics.store(ctrl, TAIL, 0);
@@ -128,15 +134,21 @@ export class ParseWorker {
     return this;
   }
 
-  /** Copies a chunk into the ring (waiting while the ring is full). */
+  /**
+   * Copies a chunk into the ring (waiting while the ring is full). Once the
+   * worker has answered early (it met an error), the chunks are dropped:
+   * `end()` reports the error.
+   */
   write(chunk: string | Uint8Array): void {
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     const ctrl = this.ctrl;
+    if (Atomics.load(ctrl, STATE) === State.Done) return;
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     let at = 0;
     while (at < bytes.length) {
       if (((this.head - Atomics.load(ctrl, TAIL)) | 0) >= SLOTS) {
-        const ok = this.waitFor(() => ((this.head - Atomics.load(ctrl, TAIL)) | 0) < SLOTS, STALL_MS);
+        const ok = this.waitFor(() => ((this.head - Atomics.load(ctrl, TAIL)) | 0) < SLOTS || Atomics.load(ctrl, STATE) === State.Done, STALL_MS);
         if (!ok) this.stalled();
+        if (Atomics.load(ctrl, STATE) === State.Done) return;
       }
       const slot = this.head % SLOTS;
       const n = Math.min(SLOT_BYTES, bytes.length - at);
@@ -162,13 +174,26 @@ export class ParseWorker {
     const answer = got.message as ParseAnswer;
     if (!answer.ok) {
       if (answer.name === 'SnapshotError') {
-        const err = new SnapshotError('', '', answer.offset);
+        const err = new SnapshotError(answer.source, '', answer.offset);
         err.message = answer.message;
         throw err;
       }
       throw new Error(answer.message);
     }
     return { ...answer.data, strings: new StringPool(0, answer.strings) };
+  }
+
+  /** Ends a parse given up halfway: the worker finishes (with an error) and its answer is dropped. */
+  abort(): void {
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, ENDED, 1);
+    Atomics.add(ctrl, TO_WORKER, 1);
+    Atomics.notify(ctrl, TO_WORKER);
+    if (!this.waitFor(() => Atomics.load(ctrl, STATE) === State.Done, BOOT_MS)) {
+      this.fail(new Error('objgraph: the parse worker did not finish a parse given up'));
+      return;
+    }
+    while (receiveMessageOnPort(this.port) !== undefined);
   }
 
   /**

@@ -50,4 +50,4 @@ export interface ParseWorkerData {
 /** The worker's answer to one parse. */
 export type ParseAnswer =
   | { ok: true; data: import('../snapshot/parser.js').SnapshotData & { strings: never }; strings: import('../snapshot/strings.js').StringPoolParts }
-  | { ok: false; name: string; message: string; offset?: number | undefined };
+  | { ok: false; source: string; name: string; message: string; offset?: number | undefined };

@@ -42,12 +42,15 @@ function reportProgress(p: { done: number }): void {
 /** Parses the chunks of one snapshot as the client writes them. */
 function parseOne(): SnapshotData {
   const parser = new SnapshotParser({
-    source: '<v8.getHeapSnapshot()>',
+    source: '<heap snapshot of this isolate>',
     onProgress: Atomics.load(ctrl, PROGRESS) === 1 ? reportProgress : undefined,
   });
   let tail = Atomics.load(ctrl, TAIL);
   for (;;) {
     const seen = Atomics.load(ctrl, TO_WORKER);
+    // ENDED before HEAD: the client stores its last HEAD before ENDED, so
+    // once ENDED is seen, the HEAD read after it counts every slot.
+    const ended = Atomics.load(ctrl, ENDED) === 1;
     const head = Atomics.load(ctrl, HEAD);
     if (tail !== head) {
       const slot = tail % SLOTS;
@@ -58,12 +61,12 @@ function parseOne(): SnapshotData {
       tellClient();
       continue;
     }
-    if (Atomics.load(ctrl, ENDED) === 1) return parser.end();
+    if (ended) return parser.end();
     Atomics.wait(ctrl, TO_WORKER, seen);
   }
 }
 
-/** Every buffer of `data`, for the transfer list (the pool's buffers are Node's and stay copies). */
+/** Every buffer of `data` that is wholly its own, for the transfer list (views into a shared pool are copied). */
 function buffersOf(data: SnapshotData, blocks: Uint8Array[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const add = (a: ArrayBufferView | undefined): void => {
@@ -98,6 +101,7 @@ for (;;) {
     const err = e instanceof Error ? e : new Error(String(e));
     answer = {
       ok: false,
+      source: err instanceof SnapshotError ? err.source : '',
       name: err.name,
       message: err.message,
       offset: err instanceof SnapshotError ? err.offset : undefined,
