@@ -97,7 +97,7 @@ export function takeLiveSnapshot(
   const parser = pending.parser as ChunkParser | null;
   pending.parser = null;
   pending.worker = null;
-  if (parser === null) throw new Error('objgraph: the inspector sent no heap snapshot');
+  if (parser === null) throw new Error('objgraph: V8 sent no heap snapshot');
   const snapshot = snapshotFromData(parser.end());
   const extraIds = inspector.resultIds().slice();
   const resultCount = extraIds.length;
