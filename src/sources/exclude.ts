@@ -35,8 +35,10 @@
  * The blocked nodes are
  * - the tool's long-lived roots (its root object, its inspector session, the
  *   snapshot options object), whose ids the inspector source knows;
- * - the transient objects of the command that took the snapshot: Node's
- *   `Session.post` builds a message object (`{id, method, params}`, where
+ * - the transient objects of the call that took the snapshot: the options
+ *   `Uint8Array` of `v8.getHeapSnapshot()`, which a native handle scope holds
+ *   while V8 builds the graph (`via: 'stream'`); or, through the inspector,
+ *   the message object `Session.post` builds (`{id, method, params}`, where
  *   `params` is our options object) and its JSON text, both held on the stack
  *   while V8 builds the graph;
  * - extra ids the caller names (the options object of the API call in flight,
@@ -185,6 +187,11 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   const closed = new Uint8Array(n); // 1: do not follow this node's edges while reaching from the root
   const [h0, h1, h2, h3] = CLOSED_HIDDEN.map((name) => g.strings.indexOf(name)) as [number, number, number, number];
   const nodeName = g.nodeName;
+  const viaStream = marks.via === 'stream';
+  const watermark = marks.watermark ?? 0;
+  const handleScope = viaStream ? g.strings.indexOf('(Handle scope)') : -1;
+  const uint8Array = viaStream ? g.strings.indexOf('Uint8Array') : -1;
+  const tObject = g.nodeTypeNames.indexOf('object');
   for (let i = 0; i < n; i++) {
     const t = nodeType[i]!;
     if (t === tCode) closed[i] = 1;
@@ -195,12 +202,25 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
     const end = firstEdge[i + 1]!;
     if (t === tSynthetic) {
       if (v8Held.has(g.strings.prefix(g.nodeName[i]!, 64))) closed[i] = 1;
-      for (let e = firstEdge[i]!; e < end; e++) {
-        const to = edgeTo[e]!;
-        const tt = nodeType[to]!;
-        if (mask[to] === 0 && (tt === tString || tt === tCons || tt === tSliced)) {
-          const chain = messageText(g, to, tString, tCons, tSliced, eInternal, methodNeedle);
-          if (chain !== null) for (const c of chain) mask[c] = BLOCKED;
+      if (viaStream) {
+        // v8.getHeapSnapshot()'s options: a Uint8Array younger than the
+        // previous snapshot in "(Handle scope)" (a program's own objects are
+        // in a handle scope only while native code works on them, never
+        // while the program calls the tool).
+        if (nodeName[i] === handleScope) {
+          for (let e = firstEdge[i]!; e < end; e++) {
+            const to = edgeTo[e]!;
+            if (mask[to] === 0 && nodeType[to] === tObject && nodeName[to] === uint8Array && g.nodeId[to]! > watermark) mask[to] = BLOCKED;
+          }
+        }
+      } else {
+        for (let e = firstEdge[i]!; e < end; e++) {
+          const to = edgeTo[e]!;
+          const tt = nodeType[to]!;
+          if (mask[to] === 0 && (tt === tString || tt === tCons || tt === tSliced)) {
+            const chain = messageText(g, to, tString, tCons, tSliced, eInternal, methodNeedle);
+            if (chain !== null) for (const c of chain) mask[c] = BLOCKED;
+          }
         }
       }
     } else if (paramsOrdinal >= 0) {
@@ -211,8 +231,6 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       }
     }
   }
-
-  if (marks.via === 'stream') blockStreamOptions(g, mask, marks.watermark ?? 0);
 
   const { edgeName } = g;
   const fastCache = g.strings.indexOf('fast_template_instantiations_cache');
@@ -283,29 +301,6 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   }
   if (n > 0 && mask[root] !== TOOL) mask[root] = VISIBLE;
   return { mask, count, found };
-}
-
-/**
- * `v8.getHeapSnapshot()` passes its options to V8 as a new two-byte
- * `Uint8Array` that a native handle scope holds while the graph is built:
- * the Uint8Arrays younger than the previous snapshot in `(Handle scope)`.
- * (A program's own objects are in a handle scope only while native code
- * works on them, never while the program calls the tool.)
- */
-function blockStreamOptions(g: GraphArrays, mask: Uint8Array, watermark: number): void {
-  const u8 = g.strings.indexOf('Uint8Array');
-  if (u8 < 0) return;
-  const tSynthetic = g.nodeTypeNames.indexOf('synthetic');
-  const tObject = g.nodeTypeNames.indexOf('object');
-  const scopes = g.strings.indexOf('(Handle scope)');
-  const { firstEdge, edgeTo, nodeType, nodeName, nodeId } = g;
-  for (let i = 0; i < g.nodeCount; i++) {
-    if (nodeType[i] !== tSynthetic || nodeName[i] !== scopes) continue;
-    for (let e = firstEdge[i]!; e < firstEdge[i + 1]!; e++) {
-      const to = edgeTo[e]!;
-      if (nodeType[to] === tObject && nodeName[to] === u8 && nodeId[to]! > watermark && mask[to] === 0) mask[to] = BLOCKED;
-    }
-  }
 }
 
 /**
