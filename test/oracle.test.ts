@@ -67,6 +67,39 @@ test('DevTools agrees on hand-built graphs with weak-only nodes, cycles, shortcu
   assert.equal(ours.node(15).selfSize, 0);
 });
 
+test('DevTools agrees on random graphs: dominators and retained sizes with cross, back and weak edges, unreachable cycles', async () => {
+  // A seeded generator: each graph has a user root, dense random edges among its nodes
+  // (forward, back and cross edges for the depth-first search), weak and shortcut edges,
+  // self edges, nodes held only weakly, and groups that only reach each other.
+  let seed = 12345;
+  const rand = (k: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 8) % k;
+  };
+  for (let g = 0; g < 40; g++) {
+    const count = 8 + rand(60);
+    const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }];
+    for (let i = 1; i < count; i++) nodes.push({ type: 'object', name: i === 1 ? 'Window' : `C${rand(5)}`, id: 1 + 2 * i, size: 1 + rand(100) });
+    const edges: SyntheticEdge[] = [[0, 'shortcut', 'w', 1]];
+    const reachable = 1 + rand(count - 1); // nodes 1..reachable-1 hang off Window, the rest only off each other
+    for (let i = 2; i < count; i++) {
+      if (i < reachable) edges.push([rand(i - 1) + 1, 'property', `p${i}`, i]);
+      // Each unreachable group is a ring with chords: every member has a retainer, none is reached.
+      else edges.push([i + 1 < count ? i + 1 : reachable, 'property', `r${i}`, i]);
+      const extra = rand(4);
+      for (let k = 0; k < extra; k++) {
+        const kind = rand(10);
+        const type = kind < 6 ? 'property' : kind < 8 ? 'weak' : kind < 9 ? 'shortcut' : 'internal';
+        // Only weak edges lead into the unreachable groups from outside them.
+        const from = i >= reachable && type !== 'weak' ? reachable + rand(count - reachable) : 1 + rand(count - 1);
+        edges.push([from, type, `e${g}_${i}_${k}`, i]);
+      }
+    }
+    const text = syntheticSnapshot(nodes, edges);
+    assertAgrees(parseChunks([text]), await devtools({ text }));
+  }
+});
+
 test('DevTools agrees on a large realistic heap (an application-like heap of 1.5 million nodes)', { timeout: 600_000 }, async () => {
   // The benchmark's heap builder: sessions, users, orders, Maps, Sets, closures, WeakMaps, strings.
   const builder = fileURLToPath(new URL('../bench/heap-builder.js', import.meta.url));

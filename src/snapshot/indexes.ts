@@ -280,9 +280,16 @@ export interface DominatorResult {
 }
 
 /**
- * Dominators by Lengauer–Tarjan (the simple version with path compression),
- * iterative throughout, and retained sizes as sums of shallow sizes over the
- * dominator tree.
+ * Dominators by the Semi-NCA algorithm (Lengauer–Tarjan's semidominators,
+ * then each immediate dominator as the nearest common ancestor of the parent
+ * and the semidominator), iterative throughout, and retained sizes as sums of
+ * shallow sizes over the dominator tree.
+ *
+ * The depth-first search classifies each essential edge once: tree and
+ * forward edges only lower their target's semidominator candidate, so only
+ * back and cross edges are kept as predecessor lists for the evaluation phase.
+ * On heap graphs that is a fraction of the edges, which saves both time and
+ * memory over building the full predecessor lists.
  */
 export function buildDominators(s: HeapSnapshot, shallow: Float64Array): DominatorResult {
   const n = s.nodeCount;
@@ -295,8 +302,9 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
   const owned = s.pageOwned();
   const weakMaps = s.weakMapEdgeNames();
 
-  // Essential edges, one bit each.
+  // Essential edges, one bit each, and one bit per node that has an essential retainer.
   const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
+  const retainedBit = new Uint8Array((n + 7) >>> 3);
   for (let v = 0; v < n; v++) {
     const end = firstEdge[v + 1]!;
     const ownedV = owned[v];
@@ -310,58 +318,60 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
       }
       if (v !== rootOrdinal) {
         if (t === shortcut) continue;
-        if (owned[to] && !ownedV) continue;
+        if (!ownedV && owned[to]) continue;
       }
       essential[e >>> 3]! |= 1 << (e & 7);
-    }
-  }
-  const isEssential = (e: number): boolean => (essential[e >>> 3]! & (1 << (e & 7))) !== 0;
-
-  // Predecessors through essential edges only, as source ordinals (CSR by target).
-  // Smaller than the full retainers index, which is built only when asked for.
-  const predFirst = new Uint32Array(n + 1);
-  for (let e = 0; e < s.edgeCount; e++) if (isEssential(e)) predFirst[edgeTo[e]! + 1]!++;
-  for (let i = 0; i < n; i++) predFirst[i + 1]! += predFirst[i]!;
-  const predFrom = new Uint32Array(predFirst[n]!);
-  {
-    const fill = predFirst.slice(0, n);
-    for (let v = 0; v < n; v++) {
-      const end = firstEdge[v + 1]!;
-      for (let e = firstEdge[v]!; e < end; e++) if (isEssential(e)) predFrom[fill[edgeTo[e]!]!++] = v;
+      retainedBit[to >>> 3]! |= 1 << (to & 7);
     }
   }
 
-  // Vertices are numbered 1..n (ordinal + 1); 0 means "none".
+  // Vertices are numbered 1..n (ordinal + 1); 0 means "none". `pre` is the depth-first number.
   const size = n + 1;
-  const parent = new Uint32Array(size);
-  const ancestor = new Uint32Array(size);
+  const pre = new Uint32Array(size);
   const vertex = new Uint32Array(size);
-  const label = new Uint32Array(size);
-  const semi = new Uint32Array(size);
-  const dom = new Uint32Array(size);
-  const nextEdge = new Uint32Array(size);
+  const parent = new Uint32Array(size); // becomes the immediate dominator
+  // `label` and `ancestor` share one buffer, which holds the retained sizes at the end.
+  const shared = new ArrayBuffer(8 * size);
+  const label = new Uint32Array(shared, 0, size);
+  const ancestor = new Uint32Array(shared, 4 * size, size);
+  const nextEdge = new Uint32Array(size); // the search's edge cursor, then the semidominators
+  // Back and cross edges by target (CSR; counted during the search, filled after it).
+  const predFirst = new Uint32Array(size + 1);
   let count = 0;
 
   const dfs = (start: number): void => {
     nextEdge[start] = firstEdge[start - 1]!;
     let v = start;
     while (v !== 0) {
-      if (semi[v] === 0) {
-        semi[v] = ++count;
+      let pv = pre[v]!;
+      if (pv === 0) {
+        pv = pre[v] = ++count;
         vertex[count] = v;
-        label[v] = v;
       }
       let next = parent[v]!;
       const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
       for (let e = nextEdge[v]!; e < end; e++) {
-        if (!isEssential(e)) continue;
+        const bit = 1 << (e & 7);
+        if ((essential[e >>> 3]! & bit) === 0) continue;
         const w = edgeTo[e]! + 1;
-        if (semi[w] === 0) {
+        const pw = pre[w]!;
+        if (pw === 0) {
+          // Tree edge: the parent is the first semidominator candidate.
+          essential[e >>> 3]! ^= bit;
           parent[w] = v;
+          label[w] = pv;
           nextEdge[w] = firstEdge[w - 1]!;
           nextEdge[v] = e + 1;
           next = w;
           break;
+        }
+        if (pw > pv) {
+          // Forward edge (w descends from v): v itself is a candidate.
+          essential[e >>> 3]! ^= bit;
+          if (pv < label[w]!) label[w] = pv;
+        } else {
+          // Back or cross edge: evaluated when w's semidominator is computed.
+          predFirst[w]!++;
         }
       }
       if (next === parent[v]) nextEdge[v] = end;
@@ -370,85 +380,102 @@ export function buildDominators(s: HeapSnapshot, shallow: Float64Array): Dominat
   };
 
   const r = rootOrdinal + 1;
+  label[r] = 1;
   dfs(r);
   if (count < n) {
-    // Nodes held only through weak edges (no essential retainer): traverse from each as if from the root.
+    // Nodes held only through weak edges (no essential retainer): traverse from each as if
+    // from the root, which makes the root their semidominator.
     for (let v = 1; v <= n; v++) {
-      if (semi[v] !== 0) continue;
-      if (predFirst[v - 1] === predFirst[v]) {
+      if (pre[v] !== 0) continue;
+      const o = v - 1;
+      if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) {
         parent[v] = r;
+        label[v] = 1;
         dfs(v);
       }
     }
   }
+  const searched = count;
   if (count < n) {
-    // Whatever is left (cliques that retain each other) hangs off the root one by one.
+    // Whatever is left (cliques that retain each other) hangs off the root one by one. Their
+    // edges were never searched, so they take no part in anyone's semidominator.
     for (let v = 1; v <= n; v++) {
-      if (semi[v] !== 0) continue;
+      if (pre[v] !== 0) continue;
       parent[v] = r;
-      semi[v] = ++count;
+      pre[v] = ++count;
       vertex[count] = v;
-      label[v] = v;
     }
   }
 
-  // The depth-first searches are over: their edge cursor array becomes the path-compression stack.
-  const stack = nextEdge;
-  const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v;
-    // Compress the ancestor path of v.
-    let sp = 0;
-    let u = v;
-    while (ancestor[ancestor[u]!] !== 0) {
-      stack[++sp] = u;
-      u = ancestor[u]!;
+  // Fill the back/cross predecessor lists: inclusive prefix sums, then a decrementing fill
+  // leaves predFirst[w] at the start of w's list and predFirst[w + 1] at its end.
+  for (let w = 1; w <= n; w++) predFirst[w]! += predFirst[w - 1]!;
+  const crossCount = predFirst[n]!;
+  predFirst[n + 1] = crossCount;
+  const predFrom = new Uint32Array(crossCount);
+  for (let o = 0; o < n; o++) {
+    if (pre[o + 1]! > searched) continue; // never searched: its edges were not classified
+    const end = firstEdge[o + 1]!;
+    for (let e = firstEdge[o]!; e < end; e++) {
+      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[edgeTo[e]! + 1]!] = o + 1;
     }
-    while (sp > 0) {
-      const w = stack[sp--]!;
-      const a = ancestor[w]!;
-      if (semi[label[a]!]! < semi[label[w]!]!) label[w] = label[a]!;
-      ancestor[w] = ancestor[a]!;
-    }
-    return label[v]!;
-  };
+  }
 
-  // Buckets as singly linked lists.
-  const bucketHead = new Uint32Array(size);
-  const bucketNext = new Uint32Array(size);
-  for (let i = count; i >= 2; i--) {
+  // Semidominators, in reverse depth-first order. `label` holds semidominator numbers, so
+  // evaluation compares them directly; path compression uses a small growable stack.
+  let stack = new Uint32Array(1024);
+  const semi = nextEdge;
+  for (let i = searched; i >= 2; i--) {
     const w = vertex[i]!;
-    const kEnd = predFirst[w]!;
-    for (let k = predFirst[w - 1]!; k < kEnd; k++) {
-      const u = evaluate(predFrom[k]! + 1);
-      if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+    let sw = label[w]!;
+    const kEnd = predFirst[w + 1]!;
+    for (let k = predFirst[w]!; k < kEnd; k++) {
+      const v = predFrom[k]!;
+      if (ancestor[ancestor[v]!] !== 0) {
+        let sp = 0;
+        let u = v;
+        while (ancestor[ancestor[u]!] !== 0) {
+          if (sp + 1 >= stack.length) {
+            const grown = new Uint32Array(stack.length * 2);
+            grown.set(stack);
+            stack = grown;
+          }
+          stack[++sp] = u;
+          u = ancestor[u]!;
+        }
+        while (sp > 0) {
+          const x = stack[sp--]!;
+          const a = ancestor[x]!;
+          if (label[a]! < label[x]!) label[x] = label[a]!;
+          ancestor[x] = ancestor[a]!;
+        }
+      }
+      const lv = label[v]!;
+      if (lv < sw) sw = lv;
     }
-    // An orphan (no essential retainer) is treated as a child of the root.
-    if (predFirst[w - 1] === kEnd) semi[w] = semi[r]!;
-    const sv = vertex[semi[w]!]!;
-    bucketNext[w] = bucketHead[sv]!;
-    bucketHead[sv] = w;
-    const p = parent[w]!;
-    ancestor[w] = p;
-    let v = bucketHead[p]!;
-    bucketHead[p] = 0;
-    while (v !== 0) {
-      const next = bucketNext[v]!;
-      const u = evaluate(v);
-      dom[v] = semi[u]! < semi[v]! ? u : p;
-      v = next;
-    }
+    label[w] = sw;
+    semi[w] = sw;
+    ancestor[w] = parent[w]!;
   }
-  dom[0] = r;
-  dom[r] = r;
-  for (let i = 2; i <= count; i++) {
+
+  // Immediate dominators, in depth-first order: the nearest ancestor of the parent whose
+  // number is at most the semidominator (ancestors already hold their final dominator).
+  for (let i = 2; i <= searched; i++) {
     const w = vertex[i]!;
-    if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
+    const sw = semi[w]!;
+    let d = parent[w]!;
+    while (pre[d]! > sw) d = parent[d]!;
+    parent[w] = d;
   }
+  parent[0] = r;
+  parent[r] = r;
 
   // Vertex numbers to ordinals, in place (each step reads the slot after the one it writes).
+  const dom = parent;
   for (let v = 0; v < n; v++) dom[v] = dom[v + 1]! - 1;
   const dominators = dom.subarray(0, n);
-  const retained = Float64Array.from(shallow);
+  const retained = new Float64Array(shared, 0, n);
+  retained.set(shallow);
   for (let i = count; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
