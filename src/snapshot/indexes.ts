@@ -65,8 +65,6 @@ export function buildShallowSizes(s: HeapSnapshot): Float64Array {
   const UNVISITED = 0xffffffff;
   const MULTIPLE = 0xfffffffe;
   const owners = new Uint32Array(n);
-  const worklist = new Uint32Array(2 * n + 1);
-  let top = 0;
   const { nodeType, edgeTo, edgeType, firstEdge } = s;
   const tHidden = s.types.hidden;
   const tArray = s.types.array;
@@ -75,28 +73,33 @@ export function buildShallowSizes(s: HeapSnapshot): Float64Array {
   const nodeName = s.nodeName;
   for (let i = 0; i < n; i++) {
     const t = nodeType[i];
-    if (t === tHidden || t === tArray || (t === tNative && nodeName[i] === externalStringData)) {
-      owners[i] = UNVISITED;
-    } else {
-      owners[i] = i;
-      worklist[top++] = i;
-    }
+    owners[i] = t === tHidden || t === tArray || (t === tNative && nodeName[i] === externalStringData) ? UNVISITED : i;
   }
   const weak = s.edgeTypes.weak;
-  while (top > 0) {
-    const id = worklist[--top]!;
-    const owner = owners[id]!;
-    const end = firstEdge[id + 1]!;
-    for (let e = firstEdge[id]!; e < end; e++) {
-      if (edgeType[e] === weak) continue;
-      const target = edgeTo[e]!;
-      const current = owners[target]!;
-      if (current === UNVISITED) {
-        owners[target] = owner;
-        worklist[top++] = target;
-      } else if (current !== target && current !== owner && current !== MULTIPLE) {
-        owners[target] = MULTIPLE;
-        worklist[top++] = target;
+  // Ownership flows from each owner in turn; the stack only ever holds owned nodes on their
+  // way (each is pushed at most twice: when first reached, and when it becomes shared).
+  let stack = new Uint32Array(1024);
+  for (let root = 0; root < n; root++) {
+    if (owners[root] !== root) continue;
+    let top = 0;
+    stack[top++] = root;
+    while (top > 0) {
+      const id = stack[--top]!;
+      const owner = owners[id]!;
+      const end = firstEdge[id + 1]!;
+      for (let e = firstEdge[id]!; e < end; e++) {
+        if (edgeType[e] === weak) continue;
+        const target = edgeTo[e]!;
+        const current = owners[target]!;
+        if (current === UNVISITED) owners[target] = owner;
+        else if (current !== target && current !== owner && current !== MULTIPLE) owners[target] = MULTIPLE;
+        else continue;
+        if (top === stack.length) {
+          const grown = new Uint32Array(stack.length * 2);
+          grown.set(stack);
+          stack = grown;
+        }
+        stack[top++] = target;
       }
     }
   }
@@ -116,9 +119,9 @@ export function buildShallowSizes(s: HeapSnapshot): Float64Array {
 export class WeakMapEdgeNames {
   private readonly status: Uint8Array; // 0 unknown, 1 not an ephemeron edge, 2 ephemeron edge
   private readonly table = new Map<number, number>();
-  private readonly pair = new Map<number, string>();
-  private static readonly pattern =
-    /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/s;
+  private static readonly pattern = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\))$/s;
+  private static readonly tail = / pair in WeakMap \(table @(\d+)\)$/;
+  private static readonly head = /^\d+ \/ part of key \(/;
 
   constructor(private readonly s: HeapSnapshot) {
     this.status = new Uint8Array(s.strings.count);
@@ -129,17 +132,16 @@ export class WeakMapEdgeNames {
     if (st === 1) return false;
     if (st === 2) return true;
     // Entry names are long ("1 / part of key (… @1) -> value (… @2) pair in WeakMap (table @3)"):
-    // the many short internal names (Map entries are named by index) are ruled out without decoding.
+    // short names (Map entries are named by index) are ruled out by length, and the others by
+    // the stored bytes of their ending, without decoding or caching the whole name.
     const strings = this.s.strings;
-    const name = strings.byteLength(nameIndex) < 60 ? '' : strings.get(nameIndex);
-    const m = name.includes('pair in WeakMap') ? WeakMapEdgeNames.pattern.exec(name) : null;
-    if (!m) {
+    const m = strings.byteLength(nameIndex) < 60 ? null : WeakMapEdgeNames.tail.exec(strings.rawTail(nameIndex, 48));
+    if (!m || !WeakMapEdgeNames.head.test(strings.prefix(nameIndex, 24))) {
       this.status[nameIndex] = 1;
       return false;
     }
     this.status[nameIndex] = 2;
-    this.table.set(nameIndex, Number(m[2]));
-    this.pair.set(nameIndex, m[1]!);
+    this.table.set(nameIndex, Number(m[1]));
     return true;
   }
 
@@ -156,7 +158,8 @@ export class WeakMapEdgeNames {
 
   /** The part of the name shared by the two edges of one entry, or undefined. */
   pairKey(nameIndex: number): string | undefined {
-    return this.check(nameIndex) ? this.pair.get(nameIndex) : undefined;
+    if (!this.check(nameIndex)) return undefined;
+    return WeakMapEdgeNames.pattern.exec(this.s.strings.prefix(nameIndex, Infinity))?.[1];
   }
 }
 

@@ -176,6 +176,18 @@ export class StringPool {
     return this.decode(i, maxBytes);
   }
 
+  /**
+   * The last `maxBytes` bytes of string `i` as stored (escaped form), one
+   * character per byte: for matching ASCII patterns without decoding or caching.
+   */
+  rawTail(i: number, maxBytes: number): string {
+    if (i >= this.n) return this.get(i).slice(-maxBytes);
+    const block = this.blocks[this.blockOf[i]!]!;
+    const start = this.offsetOf[i]!;
+    const end = start + (this.lengthOf[i]! & 0x7fffffff);
+    return block.toString('latin1', Math.max(start, end - maxBytes), end);
+  }
+
   private decode(i: number, maxBytes: number): string {
     const block = this.blocks[this.blockOf[i]!]!;
     const start = this.offsetOf[i]!;
