@@ -180,17 +180,21 @@ export function classRetainedSizes(snap: HeapSnapshot, classes: Uint32Array, mas
   const retained = snap.retainedSizes();
   const { first, nodes } = snap.dominated();
   // Dense class numbers, so that the walk uses typed arrays only.
-  const dense = new Map<number, number>();
+  const slot = new Int32Array(snap.strings.size).fill(-1);
+  const dense: number[] = [];
   const classOf = new Int32Array(mask.length).fill(-1);
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const c = classes[i]!;
-    let d = dense.get(c);
-    if (d === undefined) dense.set(c, (d = dense.size));
+    let d = slot[c]!;
+    if (d < 0) {
+      d = slot[c] = dense.length;
+      dense.push(c);
+    }
     classOf[i] = d;
   }
-  const totals = new Float64Array(dense.size);
-  const active = new Uint8Array(dense.size);
+  const totals = new Float64Array(dense.length);
+  const active = new Uint8Array(dense.length);
   // Stack entries: ordinal, or ~ordinal to mark leaving a node whose class became active.
   let stack = new Int32Array(1024);
   let top = 0;
@@ -220,7 +224,7 @@ export function classRetainedSizes(snap: HeapSnapshot, classes: Uint32Array, mas
     for (let k = from; k < to; k++) stack[top++] = nodes[k]!;
   }
   const out = new Map<number, number>();
-  for (const [c, d] of dense) out.set(c, totals[d]!);
+  dense.forEach((c, d) => out.set(c, totals[d]!));
   return out;
 }
 
