@@ -322,3 +322,26 @@ test('dominators: page-owned objects are not retained through edges from outside
   );
   assert.equal(s.dominators()[4], 1);
 });
+
+test('self sizes beyond 32 bits switch the sizes to doubles mid-parse, keeping earlier rows', () => {
+  // Many small nodes, then one of 5 GB, parsed in small chunks so the switch happens between chunks.
+  const list: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }, { type: 'object', name: 'Window', id: 3, size: 10 }];
+  const edges: SyntheticEdge[] = [[0, 'shortcut', 'w', 1]];
+  for (let i = 2; i < 400; i++) {
+    list.push({ type: 'object', name: 'Small', id: 1 + 2 * i, size: i });
+    edges.push([1, 'property', `p${i}`, i]);
+  }
+  const huge = 5_000_000_000;
+  list.push({ type: 'object', name: 'Huge', id: 1 + 2 * list.length, size: huge });
+  edges.push([1, 'property', 'huge', list.length - 1]);
+  const text = syntheticSnapshot(list, edges);
+  const chunks: string[] = [];
+  for (let k = 0; k < text.length; k += 97) chunks.push(text.slice(k, k + 97));
+  const s = parseChunks(chunks);
+  assert.ok(s.nodeSelfSize instanceof Float64Array);
+  const smallSum = ((2 + 399) * 398) / 2;
+  assert.equal(s.nodeSelfSize[399], 399);
+  assert.equal(s.nodeSelfSize[400], huge);
+  assert.equal(s.retainedSizes()[1], 10 + smallSum + huge);
+  assert.equal(s.totalSize(), 10 + smallSum + huge);
+});

@@ -162,13 +162,12 @@ const PROGRESS_STEP = 8 * 1024 * 1024;
 class NumberList {
   data = new Float64Array(1024);
   length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
+  /** Makes room for `more` numbers. */
+  reserve(more: number): void {
+    if (this.length + more <= this.data.length) return;
+    const d = new Float64Array(Math.max(this.data.length * 2, this.length + more));
+    d.set(this.data.subarray(0, this.length));
+    this.data = d;
   }
   toArray(): Float64Array {
     return this.data.slice(0, this.length);
@@ -764,22 +763,31 @@ export class SnapshotParser {
         this.fail(`snapshot.node_count says ${this.nodeCount} nodes, but the "nodes" array holds more`, this.offset);
       }
       const used = rows * nfc;
-      const put = (field: number, arr: Uint8Array | Uint32Array): void => {
-        if (field < 0) return;
-        for (let j = field, o = ord0; j < used; j += nfc, o++) arr[o] = vals[j]!;
-      };
-      put(this.fType, this.nodeType!);
-      put(this.fName, this.nodeName!);
-      put(this.fId, this.nodeId!);
-      if (this.detachedness) put(this.fDetached, this.detachedness);
-      let self = this.nodeSelf!;
-      for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) {
-        const v = vals[j]!;
-        if (v > 0xffffffff && self instanceof Uint32Array) {
-          self = Float64Array.from(self);
-          this.nodeSelf = self;
+      // One loop per field and array type, so that every store site sees one array type.
+      const type = this.nodeType!;
+      for (let j = this.fType, o = ord0; j < used; j += nfc, o++) type[o] = vals[j]!;
+      const name = this.nodeName!;
+      for (let j = this.fName, o = ord0; j < used; j += nfc, o++) name[o] = vals[j]!;
+      const id = this.nodeId!;
+      for (let j = this.fId, o = ord0; j < used; j += nfc, o++) id[o] = vals[j]!;
+      const detached = this.detachedness;
+      if (detached) for (let j = this.fDetached, o = ord0; j < used; j += nfc, o++) detached[o] = vals[j]!;
+      const self = this.nodeSelf!;
+      if (self instanceof Uint32Array) {
+        let big = false;
+        for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) {
+          const v = vals[j]!;
+          if (v > 0xffffffff) big = true;
+          self[o] = v;
         }
-        self[o] = v;
+        if (big) {
+          // A self size beyond 32 bits: from now on the sizes are kept as doubles.
+          const wide = Float64Array.from(self);
+          for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) wide[o] = vals[j]!;
+          this.nodeSelf = wide;
+        }
+      } else {
+        for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) self[o] = vals[j]!;
       }
       const first = this.firstEdge!;
       let sum = this.edgeSum;
@@ -885,6 +893,10 @@ export class SnapshotParser {
     let inNum = this.inNum;
     let neg = this.neg;
     const list = this.numbers!;
+    // At most one number per two bytes: room for this chunk's numbers up front.
+    list.reserve((end - i + 1) >>> 1);
+    const data = list.data;
+    let n = list.length;
     for (; i < end; i++) {
       const c = buf[i]!;
       if (c >= 48 && c <= 57) {
@@ -897,7 +909,7 @@ export class SnapshotParser {
         continue;
       }
       if (inNum) {
-        list.push(neg ? -v : v);
+        data[n++] = neg ? -v : v;
         v = 0;
         inNum = false;
         neg = false;
@@ -910,6 +922,7 @@ export class SnapshotParser {
       }
       this.fail(`unexpected ${describeByte(c)} in the "${this.key}" array`, this.offset + i);
     }
+    list.length = n;
     this.acc = v;
     this.inNum = inNum;
     this.neg = neg;
