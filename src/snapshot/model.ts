@@ -372,7 +372,7 @@ export class HeapSnapshot {
     );
   }
 
-  private systemNames = new Map<number, boolean>();
+  private systemNames: Uint8Array | undefined; // per string: 0 unknown, 1 no, 2 yes
   private visibleArray: Uint8Array | null = null;
 
   /** {@link isUserVisible} of every node (1 or 0), computed once. */
@@ -387,12 +387,11 @@ export class HeapSnapshot {
 
   /** Whether a name is one of V8's internal labels (`system / Context`, `system / Map`, …). */
   private isSystemName(nameIndex: number): boolean {
-    let v = this.systemNames.get(nameIndex);
-    if (v === undefined) {
-      v = this.strings.prefix(nameIndex, 9) === 'system / ';
-      this.systemNames.set(nameIndex, v);
-    }
-    return v;
+    if (nameIndex >= this.strings.count) return this.strings.get(nameIndex).startsWith('system / ');
+    const known = (this.systemNames ??= new Uint8Array(this.strings.count));
+    let v = known[nameIndex]!;
+    if (v === 0) known[nameIndex] = v = this.strings.prefix(nameIndex, 9) === 'system / ' ? 2 : 1;
+    return v === 2;
   }
 
   // ---- Class names -------------------------------------------------------
