@@ -556,7 +556,7 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
   if (!given) return undefined;
   // Only nodes V8 marks detached start a detached region: without any, no
   // node is detached (Node.js heaps have no DOM).
-  if (given.indexOf(2) < 0) return undefined;
+  if (Buffer.from(given.buffer, given.byteOffset, given.byteLength).indexOf(2) < 0) return undefined; // memchr, not a JS loop
   const n = s.nodeCount;
   const state = new Uint8Array(n);
   const visited = new Uint8Array(n);

@@ -380,7 +380,18 @@ export class HeapSnapshot {
     if (this.visibleArray) return this.visibleArray;
     const n = this.nodeCount;
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.isUserVisible(i) ? 1 : 0;
+    // Per node type: 0 never visible, 1 always, 2 depends on the name (and, for native, the id).
+    const T = this.types;
+    const rule = new Uint8Array(this.nodeTypeNames.length);
+    for (const t of [T.closure, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint, T.regexp]) if (t >= 0) rule[t] = 1;
+    if (T.object >= 0) rule[T.object] = 2;
+    if (T.native >= 0) rule[T.native] = 2;
+    const nodeType = this.nodeType;
+    for (let i = 0; i < n; i++) {
+      const r = rule[nodeType[i]!];
+      if (r === 1) out[i] = 1;
+      else if (r === 2) out[i] = this.isUserVisible(i) ? 1 : 0;
+    }
     this.visibleArray = out;
     return out;
   }
