@@ -709,23 +709,35 @@ export class SnapshotParser {
     let n = this.scratchLength;
     let v = this.acc;
     let inNum = this.inNum;
-    for (; i < end; i++) {
+    while (i < end) {
       const c = buf[i]!;
-      if (c <= 57 && c >= 48) {
-        v = v * 10 + (c - 48);
-        inNum = true;
-        continue;
+      let d = (c - 48) >>> 0;
+      if (d <= 9) {
+        // A whole number in an inner loop (it may continue one the last chunk began).
+        v = v * 10 + d;
+        i++;
+        while (i < end && (d = (buf[i]! - 48) >>> 0) <= 9) {
+          v = v * 10 + d;
+          i++;
+        }
+        if (i === end) {
+          inNum = true;
+          break;
+        }
+        out[n++] = v;
+        v = 0;
+        inNum = false;
+        continue; // the byte after it is checked next
       }
       if (inNum) {
+        // The number ended with the last chunk.
         out[n++] = v;
         v = 0;
         inNum = false;
       }
       if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) {
-        if (n === cap) {
-          i++;
-          break;
-        }
+        i++;
+        if (n === cap) break;
         continue;
       }
       if (c === 93) {
