@@ -101,7 +101,7 @@ export class HeapSnapshot {
   /** Script names by script id, used for qualified class names when known. */
   readonly scriptNames = new Map<number, string>();
 
-  private readonly locationData: Float64Array;
+  private readonly locationData: Uint32Array | Float64Array;
   private readonly locationFieldOffsets: { object: number; script: number; line: number; column: number; count: number };
   private locationIndex: { ordinals: Uint32Array; rows: Uint32Array } | undefined;
   private retainerIndex: RetainerIndex | undefined;
