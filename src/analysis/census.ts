@@ -64,7 +64,7 @@ export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Ui
   // DevTools' self sizes move the size of internal arrays to their owner;
   // nodes the user can see are never owned, so their DevTools size is zero
   // only if their own size is (and that index is built only then).
-  let shallow: Float64Array | null = null;
+  let shallow: Uint32Array | Float64Array | null = null;
   const self = snap.nodeSelfSize;
   const all = options.all === true;
   const visible = all ? null : snap.userVisibleFlags();

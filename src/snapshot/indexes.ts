@@ -56,11 +56,14 @@ export function buildRetainers(s: HeapSnapshot): RetainerIndex {
  * of its backing store. Retained sizes are unaffected (the owner dominates what
  * it owns). Snapshots taken with `exposeInternals` are left as V8 wrote them.
  */
-export function buildShallowSizes(s: HeapSnapshot): Float64Array {
+export function buildShallowSizes(s: HeapSnapshot): Uint32Array | Float64Array {
   const n = s.nodeCount;
-  const sizes = new Float64Array(n);
   const self = s.nodeSelfSize;
-  for (let i = 0; i < n; i++) sizes[i] = self[i]!;
+  // No shallow size exceeds the heap's total: 32 bits suffice below 4 GiB.
+  let total = 0;
+  for (let i = 0; i < n; i++) total += self[i]!;
+  const sizes = total <= 0xffffffff ? new Uint32Array(n) : new Float64Array(n);
+  sizes.set(self);
   if (!s.hasUserRoots()) return sizes;
   const UNVISITED = 0xffffffff;
   const MULTIPLE = 0xfffffffe;
@@ -294,7 +297,7 @@ export interface DominatorResult {
  * On heap graphs that is a fraction of the edges, which saves both time and
  * memory over building the full predecessor lists.
  */
-export function buildDominators(s: HeapSnapshot, shallow: Float64Array): DominatorResult {
+export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64Array): DominatorResult {
   const n = s.nodeCount;
   if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0) };
   const { edgeTo, edgeType, edgeName, firstEdge, nodeId } = s;

@@ -105,7 +105,7 @@ export class HeapSnapshot {
   private readonly locationFieldOffsets: { object: number; script: number; line: number; column: number; count: number };
   private locationIndex: { ordinals: Uint32Array; rows: Uint32Array } | undefined;
   private retainerIndex: RetainerIndex | undefined;
-  private shallow: Float64Array | undefined;
+  private shallow: Uint32Array | Float64Array | undefined;
   private distanceArray: Int32Array | undefined;
   private dominatorArray: Uint32Array | undefined;
   private retainedArray: Float64Array | undefined;
@@ -534,7 +534,7 @@ export class HeapSnapshot {
   }
 
   /** Self sizes as DevTools shows them (see `buildShallowSizes`). */
-  shallowSizes(): Float64Array {
+  shallowSizes(): Uint32Array | Float64Array {
     this.shallow ??= this.build('shallow sizes', this.nodeCount, () => buildShallowSizes(this));
     return this.shallow;
   }
