@@ -336,12 +336,14 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   const pre = new Uint32Array(size);
   const vertex = new Uint32Array(size);
   const parent = new Uint32Array(size); // becomes the immediate dominator
-  // `label` and `ancestor` share one buffer, which holds the retained sizes at the end.
+  // `label` and the search's edge cursors share one buffer (the cursors become the
+  // evaluation forest's `ancestor` links), which holds the retained sizes at the end.
   const shared = new ArrayBuffer(8 * size);
   const label = new Uint32Array(shared, 0, size);
-  const ancestor = new Uint32Array(shared, 4 * size, size);
-  const nextEdge = new Uint32Array(size); // the search's edge cursor, then the semidominators
-  // Back and cross edges by target (CSR; counted during the search, filled after it).
+  const nextEdge = new Uint32Array(shared, 4 * size, size);
+  // Back and cross edges by their target's depth-first number (CSR; counted during the
+  // search, filled after it). Once a vertex is evaluated, the slot that ended its list
+  // holds its semidominator.
   const predFirst = new Uint32Array(size + 1);
   let count = 0;
 
@@ -377,7 +379,7 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
           if (pv < label[w]!) label[w] = pv;
         } else {
           // Back or cross edge: evaluated when w's semidominator is computed.
-          predFirst[w]!++;
+          predFirst[pw]!++;
         }
       }
       if (next === parent[v]) nextEdge[v] = end;
@@ -414,8 +416,9 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   }
 
   // Fill the back/cross predecessor lists: inclusive prefix sums, then a decrementing fill
-  // leaves predFirst[w] at the start of w's list and predFirst[w + 1] at its end.
-  for (let w = 1; w <= n; w++) predFirst[w]! += predFirst[w - 1]!;
+  // leaves predFirst[i] at the start of the list of the vertex numbered i, and
+  // predFirst[i + 1] at its end.
+  for (let i = 1; i <= n; i++) predFirst[i]! += predFirst[i - 1]!;
   const crossCount = predFirst[n]!;
   predFirst[n + 1] = crossCount;
   const predFrom = new Uint32Array(crossCount);
@@ -423,19 +426,19 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
     if (pre[o + 1]! > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
-      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[edgeTo[e]! + 1]!] = o + 1;
+      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[edgeTo[e]! + 1]!]!] = o + 1;
     }
   }
 
   // Semidominators, in reverse depth-first order. `label` holds semidominator numbers, so
   // evaluation compares them directly; path compression uses a small growable stack.
   let stack = new Uint32Array(1024);
-  const semi = nextEdge;
+  const ancestor = nextEdge.fill(0);
   for (let i = searched; i >= 2; i--) {
     const w = vertex[i]!;
     let sw = label[w]!;
-    const kEnd = predFirst[w + 1]!;
-    for (let k = predFirst[w]!; k < kEnd; k++) {
+    const kEnd = predFirst[i + 1]!;
+    for (let k = predFirst[i]!; k < kEnd; k++) {
       const v = predFrom[k]!;
       if (ancestor[ancestor[v]!] !== 0) {
         let sp = 0;
@@ -460,7 +463,7 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
       if (lv < sw) sw = lv;
     }
     label[w] = sw;
-    semi[w] = sw;
+    predFirst[i + 1] = sw; // the end of this list is no longer needed: keep the semidominator
     ancestor[w] = parent[w]!;
   }
 
@@ -468,7 +471,7 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   // number is at most the semidominator (ancestors already hold their final dominator).
   for (let i = 2; i <= searched; i++) {
     const w = vertex[i]!;
-    const sw = semi[w]!;
+    const sw = predFirst[i + 1]!;
     let d = parent[w]!;
     while (pre[d]! > sw) d = parent[d]!;
     parent[w] = d;
