@@ -114,7 +114,12 @@ export class StringPool {
       this.blockOf[i] = this.blocks.length - 1;
       this.offsetOf[i] = 0;
     }
-    this.current.set(src.subarray(start, end), this.used);
+    const cur = this.current;
+    if (len <= 64) {
+      // Most names are short: a plain loop beats creating a subarray view for each.
+      let o = this.used;
+      for (let k = start; k < end; k++) cur[o++] = src[k]!;
+    } else cur.set(src.subarray(start, end), this.used);
     this.used += len;
     this.lengthOf[i] = (this.lengthOf[i]! & 0x80000000) | (have + len);
   }
