@@ -30,16 +30,17 @@ export function syntheticSnapshot(nodes: SyntheticNode[], edges: SyntheticEdge[]
     return i;
   };
   const nf = 7;
+  const bySource: SyntheticEdge[][] = nodes.map(() => []);
+  for (const e of edges) bySource[e[0]]!.push(e);
   const nodeValues: number[] = [];
   nodes.forEach((n, i) => {
-    const out = edges.filter((e) => e[0] === i).length;
+    const out = bySource[i]!.length;
     nodeValues.push(NODE_TYPES.indexOf(n.type), str(n.name), n.id, n.size, out, 0, 0);
     if (NODE_TYPES.indexOf(n.type) < 0) throw new Error(`bad node type ${n.type}`);
   });
   const edgeValues: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
-    for (const [from, type, name, to] of edges) {
-      if (from !== i) continue;
+    for (const [, type, name, to] of bySource[i]!) {
       const t = EDGE_TYPES.indexOf(type);
       if (t < 0) throw new Error(`bad edge type ${type}`);
       const numbered = type === 'element' || type === 'hidden';
