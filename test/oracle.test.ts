@@ -114,8 +114,8 @@ test('DevTools agrees on a large realistic heap (an application-like heap of 1.5
 test('DevTools agrees on a long chain whose payloads are also held from elsewhere', async () => {
   // Window -> head -> n1 -> n2 -> ... (each node dominates the next) and every node -> its data,
   // which a Map also holds. The search runs down the chain first, so each data object's
-  // semidominator lies far above its parent. (This is the shape on which Semi-NCA's walk up the
-  // dominator chain takes quadratic time: 0.65 s at 20,000 nodes, minutes at 200,000.)
+  // semidominator lies far above its parent. (On this shape a step-by-step walk up the dominator
+  // chain, as in plain Semi-NCA, takes quadratic time: 0.65 s at 20,000 nodes, minutes at 200,000.)
   const length = 100_000;
   const nodes: SyntheticNode[] = [
     { type: 'synthetic', name: '', id: 1, size: 0 },

@@ -286,16 +286,16 @@ export interface DominatorResult {
 }
 
 /**
- * Dominators by Lengauer–Tarjan (the simple version with path compression),
- * iterative throughout, and retained sizes as sums of shallow sizes over the
- * dominator tree.
+ * Dominators by the Semi-NCA algorithm (Lengauer–Tarjan's semidominators,
+ * then each immediate dominator as the nearest common ancestor of the parent
+ * and the semidominator, found with jump pointers), iterative throughout, and
+ * retained sizes as sums of shallow sizes over the dominator tree.
  *
- * The depth-first search classifies each essential edge once: a tree or
- * forward edge can only offer its source's own number as a semidominator
- * candidate, so it is folded in on the spot, and only back and cross edges are
- * kept as predecessor lists for the evaluation. On heap graphs that is a
- * fraction of the edges, which saves both time and memory over building the
- * full predecessor lists.
+ * The depth-first search classifies each essential edge once: tree and
+ * forward edges only lower their target's semidominator candidate, so only
+ * back and cross edges are kept as predecessor lists for the evaluation phase.
+ * On heap graphs that is a fraction of the edges, which saves both time and
+ * memory over building the full predecessor lists.
  */
 export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64Array): DominatorResult {
   const n = s.nodeCount;
@@ -331,23 +331,19 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
     }
   }
 
-  // Vertices are numbered 1..n (ordinal + 1); 0 means "none". `semi` holds the depth-first
-  // number until the vertex's semidominator (also a number) replaces it.
+  // Vertices are numbered 1..n (ordinal + 1); 0 means "none". `pre` is the depth-first number.
   const size = n + 1;
-  const semi = new Uint32Array(size);
+  const pre = new Uint32Array(size);
   const vertex = new Uint32Array(size);
-  const parent = new Uint32Array(size);
-  // The immediate dominator; until a vertex is evaluated, its smallest candidate from tree and
-  // forward edges.
-  const dom = new Uint32Array(size);
-  // `label` (which reuses the search's edge cursors) and `ancestor` share one buffer, which
-  // holds the retained sizes at the end.
+  const parent = new Uint32Array(size); // becomes the immediate dominator
+  // `label` and the search's edge cursors share one buffer (the cursors become the
+  // evaluation forest's `ancestor` links), which holds the retained sizes at the end.
   const shared = new ArrayBuffer(8 * size);
-  const nextEdge = new Uint32Array(shared, 0, size);
-  const ancestor = new Uint32Array(shared, 4 * size, size);
+  const label = new Uint32Array(shared, 0, size);
+  const nextEdge = new Uint32Array(shared, 4 * size, size);
   // Back and cross edges by their target's depth-first number (CSR; counted during the
   // search, filled after it). Once a vertex is evaluated, the slot that ended its list
-  // links it into its semidominator's bucket.
+  // holds its semidominator.
   const predFirst = new Uint32Array(size + 1);
   let count = 0;
 
@@ -355,9 +351,9 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
     nextEdge[start] = firstEdge[start - 1]!;
     let v = start;
     while (v !== 0) {
-      let pv = semi[v]!;
+      let pv = pre[v]!;
       if (pv === 0) {
-        pv = semi[v] = ++count;
+        pv = pre[v] = ++count;
         vertex[count] = v;
       }
       let next = parent[v]!;
@@ -366,12 +362,12 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
         const bit = 1 << (e & 7);
         if ((essential[e >>> 3]! & bit) === 0) continue;
         const w = edgeTo[e]! + 1;
-        const pw = semi[w]!;
+        const pw = pre[w]!;
         if (pw === 0) {
           // Tree edge: the parent is the first semidominator candidate.
           essential[e >>> 3]! ^= bit;
           parent[w] = v;
-          dom[w] = pv;
+          label[w] = pv;
           nextEdge[w] = firstEdge[w - 1]!;
           nextEdge[v] = e + 1;
           next = w;
@@ -380,7 +376,7 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
         if (pw > pv) {
           // Forward edge (w descends from v): v itself is a candidate.
           essential[e >>> 3]! ^= bit;
-          if (pv < dom[w]!) dom[w] = pv;
+          if (pv < label[w]!) label[w] = pv;
         } else {
           // Back or cross edge: evaluated when w's semidominator is computed.
           predFirst[pw]!++;
@@ -392,16 +388,17 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   };
 
   const r = rootOrdinal + 1;
+  label[r] = 1;
   dfs(r);
   if (count < n) {
     // Nodes held only through weak edges (no essential retainer): traverse from each as if
-    // from the root, which makes the root (number 1) their semidominator.
+    // from the root, which makes the root their semidominator.
     for (let v = 1; v <= n; v++) {
-      if (semi[v] !== 0) continue;
+      if (pre[v] !== 0) continue;
       const o = v - 1;
       if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) {
         parent[v] = r;
-        dom[v] = 1;
+        label[v] = 1;
         dfs(v);
       }
     }
@@ -411,10 +408,10 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
     // Whatever is left (cliques that retain each other) hangs off the root one by one. Their
     // edges were never searched, so they take no part in anyone's semidominator.
     for (let v = 1; v <= n; v++) {
-      if (semi[v] !== 0) continue;
-      semi[v] = ++count;
+      if (pre[v] !== 0) continue;
+      parent[v] = r;
+      pre[v] = ++count;
       vertex[count] = v;
-      dom[v] = r;
     }
   }
 
@@ -426,74 +423,77 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   predFirst[n + 1] = crossCount;
   const predFrom = new Uint32Array(crossCount);
   for (let o = 0; o < n; o++) {
-    if (semi[o + 1]! > searched) continue; // never searched: its edges were not classified
+    if (pre[o + 1]! > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
-      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[semi[edgeTo[e]! + 1]!]!] = o + 1;
+      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[edgeTo[e]! + 1]!]!] = o + 1;
     }
   }
 
-  // The search is over: its edge cursors become the labels, and (zeroed) the bucket heads,
-  // indexed by depth-first number. `label[v]` is the vertex of smallest semidominator on
-  // v's compressed path; it is set when v is linked, and only linked vertices are read.
-  const label = nextEdge;
-  const bucketHead = new Uint32Array(size);
+  // Semidominators, in reverse depth-first order. `label` holds semidominator numbers, so
+  // evaluation compares them directly; path compression uses a small growable stack.
   let stack = new Uint32Array(1024);
-  const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v;
-    let sp = 0;
-    let u = v;
-    while (ancestor[ancestor[u]!] !== 0) {
-      if (sp + 1 >= stack.length) {
-        const grown = new Uint32Array(stack.length * 2);
-        grown.set(stack);
-        stack = grown;
-      }
-      stack[++sp] = u;
-      u = ancestor[u]!;
-    }
-    while (sp > 0) {
-      const x = stack[sp--]!;
-      const a = ancestor[x]!;
-      if (semi[label[a]!]! < semi[label[x]!]!) label[x] = label[a]!;
-      ancestor[x] = ancestor[a]!;
-    }
-    return label[v]!;
-  };
+  const ancestor = nextEdge.fill(0);
   for (let i = searched; i >= 2; i--) {
     const w = vertex[i]!;
-    let sw = dom[w]!;
+    let sw = label[w]!;
     const kEnd = predFirst[i + 1]!;
     for (let k = predFirst[i]!; k < kEnd; k++) {
-      const su = semi[evaluate(predFrom[k]!)]!;
-      if (su < sw) sw = su;
+      const v = predFrom[k]!;
+      if (ancestor[ancestor[v]!] !== 0) {
+        let sp = 0;
+        let u = v;
+        while (ancestor[ancestor[u]!] !== 0) {
+          if (sp + 1 >= stack.length) {
+            const grown = new Uint32Array(stack.length * 2);
+            grown.set(stack);
+            stack = grown;
+          }
+          stack[++sp] = u;
+          u = ancestor[u]!;
+        }
+        while (sp > 0) {
+          const x = stack[sp--]!;
+          const a = ancestor[x]!;
+          if (label[a]! < label[x]!) label[x] = label[a]!;
+          ancestor[x] = ancestor[a]!;
+        }
+      }
+      const lv = label[v]!;
+      if (lv < sw) sw = lv;
     }
-    semi[w] = sw;
-    // Into the bucket of its semidominator; the slot that ended this list is free now.
-    predFirst[i + 1] = bucketHead[sw]!;
-    bucketHead[sw] = i;
-    const p = parent[w]!;
-    label[w] = w;
-    ancestor[w] = p;
-    // The parent is not evaluated yet, so its semi is still its own number.
-    const ps = semi[p]!;
-    let j = bucketHead[ps]!;
-    bucketHead[ps] = 0;
-    while (j !== 0) {
-      const next = predFirst[j + 1]!;
-      const v = vertex[j]!;
-      const u = evaluate(v);
-      dom[v] = semi[u]! < semi[v]! ? u : p;
-      j = next;
-    }
-  }
-  dom[r] = r;
-  for (let i = 2; i <= searched; i++) {
-    const w = vertex[i]!;
-    if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
+    label[w] = sw;
+    predFirst[i + 1] = sw; // the end of this list is no longer needed: keep the semidominator
+    ancestor[w] = parent[w]!;
   }
 
+  // Immediate dominators, in depth-first order: the nearest ancestor of the parent, in the
+  // dominator tree built so far, whose number is at most the semidominator. Numbers only
+  // fall going up, so the search follows skew-binary jump pointers (Myers): O(log depth)
+  // per vertex even down long chains, where a step-by-step walk would be quadratic.
+  // `label` and `ancestor` are spent: they become each vertex's depth and jump pointer.
+  const depth = label;
+  const jump = ancestor;
+  parent[r] = r;
+  depth[r] = 0;
+  jump[r] = r;
+  for (let i = 2; i <= searched; i++) {
+    const w = vertex[i]!;
+    const sw = predFirst[i + 1]!;
+    let d = parent[w]!;
+    while (pre[d]! > sw) {
+      const j = jump[d]!;
+      d = pre[j]! > sw ? j : parent[d]!;
+    }
+    parent[w] = d;
+    depth[w] = depth[d]! + 1;
+    const jd = jump[d]!;
+    jump[w] = depth[d]! - depth[jd]! === depth[jd]! - depth[jump[jd]!]! ? jump[jd]! : d;
+  }
+  parent[0] = r;
+
   // Vertex numbers to ordinals, in place (each step reads the slot after the one it writes).
+  const dom = parent;
   for (let v = 0; v < n; v++) dom[v] = dom[v + 1]! - 1;
   const dominators = dom.subarray(0, n);
   const retained = new Float64Array(shared, 0, n);
