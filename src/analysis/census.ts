@@ -113,9 +113,12 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   const classes = classArray(snap, options);
   const shallow = snap.shallowSizes();
   const distances = options.distances ? snap.distances() : undefined;
-  // Aggregate by class string index into typed arrays; decode each class name once.
+  // Aggregate by dense class number (one per class string index) into typed arrays;
+  // decode each class name once. `classOf` keeps each selected node's number for the
+  // retained-size walk (-1 for the others).
   const slots = new Int32Array(snap.strings.size).fill(-1);
   const keys: number[] = [];
+  const classOf = new Int32Array(mask.length).fill(-1);
   let countOf = new Float64Array(256);
   let selfOf = new Float64Array(256);
   let distanceOf = new Int32Array(256);
@@ -138,6 +141,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
       }
       distanceOf[k] = 0x7fffffff;
     }
+    classOf[i] = k;
     countOf[k]!++;
     selfOf[k]! += shallow[i]!;
     if (distances) {
@@ -145,18 +149,13 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
       if (d < distanceOf[k]!) distanceOf[k] = d;
     }
   }
-  const counts = new Map<number, { count: number; self: number; distance: number; retained: number }>();
-  keys.forEach((c, k) => counts.set(c, { count: countOf[k]!, self: selfOf[k]!, distance: distanceOf[k]!, retained: 0 }));
-  if (options.retainedSizes) {
-    const retained = classRetainedSizes(snap, classes, mask);
-    for (const [c, entry] of counts) entry.retained = retained.get(c) ?? 0;
-  }
+  const retained = options.retainedSizes ? classRetainedSizes(snap, classOf, keys.length) : undefined;
   const out = new Map<string, ClassStats>();
-  for (const [c, entry] of counts) {
+  keys.forEach((c, k) => {
     const name = snap.strings.get(c);
-    const stats: ClassStats = { name, count: entry.count, selfSize: entry.self };
-    if (distances) stats.distance = entry.distance;
-    if (options.retainedSizes) stats.retainedSize = entry.retained;
+    const stats: ClassStats = { name, count: countOf[k]!, selfSize: selfOf[k]! };
+    if (distances) stats.distance = distanceOf[k]!;
+    if (retained) stats.retainedSize = retained[k]!;
     const existing = out.get(name);
     if (existing) {
       // Two string indexes with one text (a name interned twice): merge.
@@ -167,34 +166,21 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
     } else {
       out.set(name, stats);
     }
-  }
+  });
   return out;
 }
 
 /**
  * Retained size per class: the sum of the retained sizes of the selected
  * instances that are not dominated by another selected instance of the same
- * class (a walk of the dominator tree).
+ * class (a walk of the dominator tree). `classOf` numbers each selected node's
+ * class from 0 to `classCount - 1`, and is -1 for the nodes not selected.
  */
-export function classRetainedSizes(snap: HeapSnapshot, classes: Uint32Array, mask: Uint8Array): Map<number, number> {
+export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, classCount: number): Float64Array {
   const retained = snap.retainedSizes();
   const { first, nodes } = snap.dominated();
-  // Dense class numbers, so that the walk uses typed arrays only.
-  const slot = new Int32Array(snap.strings.size).fill(-1);
-  const dense: number[] = [];
-  const classOf = new Int32Array(mask.length).fill(-1);
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const c = classes[i]!;
-    let d = slot[c]!;
-    if (d < 0) {
-      d = slot[c] = dense.length;
-      dense.push(c);
-    }
-    classOf[i] = d;
-  }
-  const totals = new Float64Array(dense.length);
-  const active = new Uint8Array(dense.length);
+  const totals = new Float64Array(classCount);
+  const active = new Uint8Array(classCount);
   // Stack entries: ordinal, or ~ordinal to mark leaving a node whose class became active.
   let stack = new Int32Array(1024);
   let top = 0;
@@ -223,9 +209,7 @@ export function classRetainedSizes(snap: HeapSnapshot, classes: Uint32Array, mas
     }
     for (let k = from; k < to; k++) stack[top++] = nodes[k]!;
   }
-  const out = new Map<number, number>();
-  dense.forEach((c, d) => out.set(c, totals[d]!));
-  return out;
+  return totals;
 }
 
 function sortStats(list: ClassStats[], sortBy: SortBy): ClassStats[] {

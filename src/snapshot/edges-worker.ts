@@ -1,6 +1,6 @@
 /**
  * The edges worker: parses the `edges` array of one snapshot file and posts
- * the arrays, transferred (see ./edges-file.ts).
+ * the arrays (see ./edges-file.ts).
  */
 import { workerData } from 'node:worker_threads';
 import { SnapshotError } from './errors.js';
@@ -20,7 +20,8 @@ try {
     (at) => (start = at),
   );
   const { edgeType, edgeName, edgeTo } = found.edges;
-  transfer = [edgeType.buffer, edgeName.buffer, edgeTo.buffer] as ArrayBuffer[];
+  // Shared buffers are shared, not transferred.
+  transfer = [edgeType.buffer, edgeName.buffer, edgeTo.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   answer = { ok: true, found };
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));

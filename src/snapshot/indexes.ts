@@ -17,6 +17,7 @@
  *   attached to the root.
  */
 import type { HeapSnapshot } from './model.js';
+import { moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
 export interface RetainerIndex {
@@ -57,65 +58,31 @@ export function buildRetainers(s: HeapSnapshot): RetainerIndex {
  * it owns). Snapshots taken with `exposeInternals` are left as V8 wrote them.
  */
 export function buildShallowSizes(s: HeapSnapshot): Uint32Array | Float64Array {
-  const n = s.nodeCount;
   const self = s.nodeSelfSize;
   // No shallow size exceeds the heap's total: 32 bits suffice below 4 GiB.
-  let total = 0;
-  for (let i = 0; i < n; i++) total += self[i]!;
-  const sizes = total <= 0xffffffff ? new Uint32Array(n) : new Float64Array(n);
+  const sizes = totalSelfSize(self) <= 0xffffffff ? new Uint32Array(s.nodeCount) : new Float64Array(s.nodeCount);
   sizes.set(self);
-  if (!s.hasUserRoots()) return sizes;
-  const UNVISITED = 0xffffffff;
-  const MULTIPLE = 0xfffffffe;
-  const owners = new Uint32Array(n);
-  const { nodeType, edgeTo, edgeType, firstEdge } = s;
-  const tHidden = s.types.hidden;
-  const tArray = s.types.array;
-  const tNative = s.types.native;
-  const externalStringData = s.strings.indexOf('system / ExternalStringData');
-  const nodeName = s.nodeName;
-  for (let i = 0; i < n; i++) {
-    const t = nodeType[i];
-    owners[i] = t === tHidden || t === tArray || (t === tNative && nodeName[i] === externalStringData) ? UNVISITED : i;
-  }
-  const weak = s.edgeTypes.weak;
-  // Ownership flows from each owner in turn; the stack only ever holds owned nodes on their
-  // way (each is pushed at most twice: when first reached, and when it becomes shared).
-  let stack = new Uint32Array(1024);
-  for (let root = 0; root < n; root++) {
-    if (owners[root] !== root) continue;
-    let top = 0;
-    stack[top++] = root;
-    while (top > 0) {
-      const id = stack[--top]!;
-      const owner = owners[id]!;
-      const end = firstEdge[id + 1]!;
-      for (let e = firstEdge[id]!; e < end; e++) {
-        if (edgeType[e] === weak) continue;
-        const target = edgeTo[e]!;
-        const current = owners[target]!;
-        if (current === UNVISITED) owners[target] = owner;
-        else if (current !== target && current !== owner && current !== MULTIPLE) owners[target] = MULTIPLE;
-        else continue;
-        if (top === stack.length) {
-          const grown = new Uint32Array(stack.length * 2);
-          grown.set(stack);
-          stack = grown;
-        }
-        stack[top++] = target;
-      }
-    }
-  }
-  const tSynthetic = s.types.synthetic;
-  const root = s.rootOrdinal;
-  for (let i = 0; i < n; i++) {
-    const owner = owners[i]!;
-    if (owner === UNVISITED || owner === MULTIPLE || owner === i) continue;
-    if (owner === root || nodeType[owner] === tSynthetic) continue;
-    sizes[owner]! += sizes[i]!;
-    sizes[i] = 0;
-  }
+  if (s.hasUserRoots()) moveOwnedSizes(ownershipInput(s), sizes);
   return sizes;
+}
+
+/** The arrays and type numbers the ownership pass reads. */
+export function ownershipInput(s: HeapSnapshot): OwnershipInput {
+  return {
+    nodeType: s.nodeType,
+    nodeName: s.nodeName,
+    nodeSelfSize: s.nodeSelfSize,
+    firstEdge: s.firstEdge,
+    edgeType: s.edgeType,
+    edgeTo: s.edgeTo,
+    hidden: s.types.hidden,
+    array: s.types.array,
+    native: s.types.native,
+    synthetic: s.types.synthetic,
+    weak: s.edgeTypes.weak,
+    externalStringData: s.strings.indexOf('system / ExternalStringData'),
+    rootOrdinal: s.rootOrdinal,
+  };
 }
 
 /** Shared state for recognising WeakMap ephemeron edges by their name. */
@@ -297,7 +264,7 @@ export interface DominatorResult {
  * On heap graphs that is a fraction of the edges, which saves both time and
  * memory over building the full predecessor lists.
  */
-export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64Array): DominatorResult {
+export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array | Float64Array): DominatorResult {
   const n = s.nodeCount;
   if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0) };
   const { edgeTo, edgeType, edgeName, firstEdge, nodeId } = s;
@@ -308,9 +275,8 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   const owned = s.pageOwned();
   const weakMaps = s.weakMapEdgeNames();
 
-  // Essential edges, one bit each, and one bit per node that has an essential retainer.
+  // Essential edges, one bit each.
   const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
-  const retainedBit = new Uint8Array((n + 7) >>> 3);
   for (let v = 0; v < n; v++) {
     const end = firstEdge[v + 1]!;
     const ownedV = owned[v];
@@ -327,7 +293,6 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
         if (!ownedV && owned[to]) continue;
       }
       essential[e >>> 3]! |= 1 << (e & 7);
-      retainedBit[to >>> 3]! |= 1 << (to & 7);
     }
   }
 
@@ -392,7 +357,19 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   dfs(r);
   if (count < n) {
     // Nodes held only through weak edges (no essential retainer): traverse from each as if
-    // from the root, which makes the root their semidominator.
+    // from the root, which makes the root their semidominator. The search followed every
+    // essential edge of the nodes it reached, so the essential retainers of the others are
+    // among the others.
+    const retainedBit = new Uint8Array((n + 7) >>> 3);
+    for (let v = 1; v <= n; v++) {
+      if (pre[v] !== 0) continue;
+      const end = firstEdge[v]!;
+      for (let e = firstEdge[v - 1]!; e < end; e++) {
+        if ((essential[e >>> 3]! & (1 << (e & 7))) === 0) continue;
+        const to = edgeTo[e]!;
+        retainedBit[to >>> 3]! |= 1 << (to & 7);
+      }
+    }
     for (let v = 1; v <= n; v++) {
       if (pre[v] !== 0) continue;
       const o = v - 1;
@@ -497,7 +474,7 @@ export function buildDominators(s: HeapSnapshot, shallow: Uint32Array | Float64A
   for (let v = 0; v < n; v++) dom[v] = dom[v + 1]! - 1;
   const dominators = dom.subarray(0, n);
   const retained = new Float64Array(shared, 0, n);
-  retained.set(shallow);
+  retained.set(shallowSizes());
   for (let i = count; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;

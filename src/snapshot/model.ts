@@ -4,6 +4,8 @@
  * class names, distances, dominators, retained sizes).
  */
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
+import { totalSelfSize } from './ownership.js';
+import { ShallowJob } from './shallow-job.js';
 import type { StringPool } from './strings.js';
 import {
   BASE_SYSTEM_DISTANCE,
@@ -17,6 +19,7 @@ import {
   buildPageOwned,
   buildRetainers,
   buildShallowSizes,
+  ownershipInput,
   type DominatedIndex,
   type RetainerIndex,
 } from './indexes.js';
@@ -425,12 +428,16 @@ export class HeapSnapshot {
     if (T.regexp >= 0) byType[T.regexp] = strings.intern('RegExp');
     const nodeType = this.nodeType;
     const nodeName = this.nodeName;
-    const elementNames = new Map<number, number>();
+    const tObject = T.object;
+    const tNative = T.native;
+    // Class of each snapshot name string, plus one (0: not yet worked out); of added names.
+    const classOfName = new Uint32Array(strings.count);
+    const classOfAdded = new Map<number, number>();
     const domState = this.domState();
     const detachedNames = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       const t = nodeType[i]!;
-      if (t === T.object || t === T.native) {
+      if (t === tObject || t === tNative) {
         let nameIndex = nodeName[i]!;
         if (domState && domState[i] === 2) {
           // Embedder objects cut off from their document: "Detached <div>".
@@ -441,8 +448,8 @@ export class HeapSnapshot {
           }
           nameIndex = d;
         }
-        let cls = elementNames.get(nameIndex);
-        if (cls === undefined) {
+        let cls = nameIndex < classOfName.length ? classOfName[nameIndex]! - 1 : (classOfAdded.get(nameIndex) ?? -1);
+        if (cls < 0) {
           // DOM elements such as '<div id="a">' are grouped as '<div>'.
           cls = nameIndex;
           const first = strings.byteLength(nameIndex) > 0 ? strings.prefix(nameIndex, 16) : '';
@@ -452,7 +459,8 @@ export class HeapSnapshot {
             if (space !== -1) cls = strings.intern(name.substring(0, space) + '>');
             else cls = strings.intern(name);
           }
-          elementNames.set(nameIndex, cls);
+          if (nameIndex < classOfName.length) classOfName[nameIndex] = cls + 1;
+          else classOfAdded.set(nameIndex, cls);
         }
         out[i] = cls;
       } else {
@@ -562,8 +570,15 @@ export class HeapSnapshot {
   }
 
   private buildDominatorIndexes(): void {
-    const shallow = this.shallowSizes();
-    const { dominators, retained } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallow));
+    // Large snapshots get their shallow sizes from a worker while the dominators are
+    // computed here; they are needed only for the final sums.
+    const job = this.shallow || !this.hasUserRoots() ? null : ShallowJob.start(ownershipInput(this), totalSelfSize(this.nodeSelfSize) > 0xffffffff);
+    if (!job) this.shallowSizes();
+    const shallowSizes = (): Uint32Array | Float64Array => {
+      if (job && !this.shallow) this.shallow = this.build('shallow sizes', this.nodeCount, () => job.joinSync()) ?? undefined;
+      return this.shallowSizes();
+    };
+    const { dominators, retained } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallowSizes));
     this.dominatorArray = dominators;
     this.retainedArray = retained;
   }

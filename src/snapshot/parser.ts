@@ -329,6 +329,16 @@ export class SnapshotParser {
   }
 
   /**
+   * The arrays an index build may read from a worker thread (see
+   * ./shallow-job.ts) live in shared memory; the others in ordinary buffers.
+   */
+  private allocateEdges(): void {
+    this.edgeType = new Uint8Array(new SharedArrayBuffer(this.edgeCount));
+    this.edgeName = new Uint32Array(this.edgeCount);
+    this.edgeTo = new Uint32Array(new SharedArrayBuffer(4 * this.edgeCount));
+  }
+
+  /**
    * Parses the `edges` array after all (a parser made with `skipEdges`
    * whose helper could not start). Call before the array is reached, e.g.
    * from `onHeader`.
@@ -339,9 +349,7 @@ export class SnapshotParser {
     this.skipEdges = false;
     if (this.header !== undefined) {
       try {
-        this.edgeType = new Uint8Array(this.edgeCount);
-        this.edgeName = new Uint32Array(this.edgeCount);
-        this.edgeTo = new Uint32Array(this.edgeCount);
+        this.allocateEdges();
       } catch (e) {
         this.fail(`cannot allocate arrays for ${this.edgeCount} edges: ${(e as Error).message}`);
       }
@@ -695,18 +703,14 @@ export class SnapshotParser {
     }
     try {
       if (!this.edgesOnly) {
-        this.nodeType = new Uint8Array(this.nodeCount);
-        this.nodeName = new Uint32Array(this.nodeCount);
+        this.nodeType = new Uint8Array(new SharedArrayBuffer(this.nodeCount));
+        this.nodeName = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
         this.nodeId = new Uint32Array(this.nodeCount);
-        this.nodeSelf = new Uint32Array(this.nodeCount);
-        this.firstEdge = new Uint32Array(this.nodeCount + 1);
+        this.nodeSelf = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
+        this.firstEdge = new Uint32Array(new SharedArrayBuffer(4 * (this.nodeCount + 1)));
         if (this.fDetached >= 0) this.detachedness = new Uint8Array(this.nodeCount);
       }
-      if (!this.skipEdges) {
-        this.edgeType = new Uint8Array(this.edgeCount);
-        this.edgeName = new Uint32Array(this.edgeCount);
-        this.edgeTo = new Uint32Array(this.edgeCount);
-      }
+      if (!this.skipEdges) this.allocateEdges();
     } catch (e) {
       this.fail(`cannot allocate arrays for ${this.nodeCount} nodes and ${this.edgeCount} edges: ${(e as Error).message}`);
     }
@@ -809,7 +813,8 @@ export class SnapshotParser {
         }
         if (big) {
           // A self size beyond 32 bits: from now on the sizes are kept as doubles.
-          const wide = Float64Array.from(self);
+          const wide = new Float64Array(new SharedArrayBuffer(8 * self.length));
+          wide.set(self);
           for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) wide[o] = vals[j]!;
           this.nodeSelf = wide;
         }

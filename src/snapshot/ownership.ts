@@ -1,0 +1,95 @@
+/**
+ * DevTools' shallow sizes as a pure function of the snapshot's arrays, so that
+ * it runs on the calling thread or, for large snapshots whose arrays live in
+ * shared memory, on a worker while the dominators are computed (see
+ * ./shallow-job.ts).
+ */
+
+/** The arrays and constants the ownership pass reads. */
+export interface OwnershipInput {
+  nodeType: Uint8Array;
+  nodeName: Uint32Array;
+  nodeSelfSize: Uint32Array | Float64Array;
+  firstEdge: Uint32Array;
+  edgeType: Uint8Array;
+  edgeTo: Uint32Array;
+  /** Node type numbers (-1 when the snapshot has no such type). */
+  hidden: number;
+  array: number;
+  native: number;
+  synthetic: number;
+  /** Edge type number of weak edges. */
+  weak: number;
+  /** String index of `system / ExternalStringData`, or -1. */
+  externalStringData: number;
+  rootOrdinal: number;
+}
+
+/** Sum of the self sizes: the shallow sizes fit in 32 bits when it is below 4 GiB. */
+export function totalSelfSize(self: Uint32Array | Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < self.length; i++) total += self[i]!;
+  return total;
+}
+
+/**
+ * Moves the self size of internal arrays and hidden objects owned by exactly
+ * one other object (through non-weak edges) into that owner. `sizes` holds the
+ * self sizes on entry and the shallow sizes on return. `tick` is called now
+ * and then, to show that the pass is alive.
+ */
+export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float64Array, tick?: () => void): void {
+  const { nodeType, nodeName, firstEdge, edgeType, edgeTo, hidden, array, native, weak, externalStringData } = input;
+  const n = nodeType.length;
+  const UNVISITED = 0xffffffff;
+  const MULTIPLE = 0xfffffffe;
+  // Only these nodes can be owned; one byte per node tells them apart, so the
+  // edge scan reads the small type array rather than the owners.
+  const ownable = new Uint8Array(n);
+  const owners = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = nodeType[i];
+    if (t === hidden || t === array || (t === native && nodeName[i] === externalStringData)) {
+      ownable[i] = 1;
+      owners[i] = UNVISITED;
+    } else owners[i] = i;
+  }
+  // Ownership flows from each owner in turn; the stack only ever holds owned nodes on their
+  // way (each is pushed at most twice: when first reached, and when it becomes shared).
+  let stack = new Uint32Array(1024);
+  for (let root = 0; root < n; root++) {
+    if (ownable[root] !== 0) continue;
+    if (tick !== undefined && (root & 0xfffff) === 0) tick();
+    let top = 0;
+    stack[top++] = root;
+    while (top > 0) {
+      const id = stack[--top]!;
+      const owner = owners[id]!;
+      const end = firstEdge[id + 1]!;
+      for (let e = firstEdge[id]!; e < end; e++) {
+        const target = edgeTo[e]!;
+        if (ownable[target] === 0 || edgeType[e] === weak) continue;
+        const current = owners[target]!;
+        if (current === UNVISITED) owners[target] = owner;
+        else if (current !== owner && current !== MULTIPLE) owners[target] = MULTIPLE;
+        else continue;
+        if (top === stack.length) {
+          const grown = new Uint32Array(stack.length * 2);
+          grown.set(stack);
+          stack = grown;
+        }
+        stack[top++] = target;
+      }
+    }
+  }
+  const root = input.rootOrdinal;
+  const synthetic = input.synthetic;
+  for (let i = 0; i < n; i++) {
+    if (ownable[i] === 0) continue;
+    const owner = owners[i]!;
+    if (owner === UNVISITED || owner === MULTIPLE) continue;
+    if (owner === root || nodeType[owner] === synthetic) continue;
+    sizes[owner]! += sizes[i]!;
+    sizes[i] = 0;
+  }
+}
