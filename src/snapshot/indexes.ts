@@ -121,6 +121,39 @@ export class WeakMapEdgeNames {
     return st === 2 || (st === 0 && this.check(nameIndex));
   }
 
+  /**
+   * Whether the edge name describes a WeakMap entry of the table with snapshot
+   * id `tableId` (the edge from the table to the value). Compares the stored
+   * bytes in place: a table's entry names are seen once each, so neither
+   * decoding nor caching them pays.
+   */
+  isEntryOfTable(nameIndex: number, tableId: number): boolean {
+    const strings = this.s.strings;
+    if (nameIndex >= strings.count) return this.tableId(nameIndex) === tableId;
+    if (strings.byteLength(nameIndex) < 60 || strings.rawByte(nameIndex, -1) !== 0x29) return false;
+    // "… pair in WeakMap (table @<tableId>)", read backwards.
+    let k = -2;
+    let id = 0;
+    for (let scale = 1; ; k--, scale *= 10) {
+      const c = strings.rawByte(nameIndex, k);
+      if (c < 0x30 || c > 0x39) break;
+      id += (c - 0x30) * scale;
+    }
+    if (k === -2 || id !== tableId) return false;
+    const tail = WeakMapEdgeNames.tailBytes;
+    for (let j = tail.length - 1; j >= 0; j--, k--) if (strings.rawByte(nameIndex, k) !== tail[j]) return false;
+    // "<digits> / part of key (…".
+    let h = 0;
+    while (strings.rawByte(nameIndex, h) >= 0x30 && strings.rawByte(nameIndex, h) <= 0x39) h++;
+    if (h === 0) return false;
+    const head = WeakMapEdgeNames.headBytes;
+    for (let j = 0; j < head.length; j++, h++) if (strings.rawByte(nameIndex, h) !== head[j]) return false;
+    return true;
+  }
+
+  private static readonly tailBytes = Buffer.from(' pair in WeakMap (table @', 'latin1');
+  private static readonly headBytes = Buffer.from(' / part of key (', 'latin1');
+
   /** The WeakMap table id when the edge name describes a WeakMap entry, else -1. */
   tableId(nameIndex: number): number {
     return this.check(nameIndex) ? this.table.get(nameIndex)! : -1;
@@ -275,23 +308,32 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   const owned = s.pageOwned();
   const weakMaps = s.weakMapEdgeNames();
 
-  // Essential edges, one bit each.
+  // Essential edges, one bit each. Every non-weak edge of the root is (nothing in the
+  // snapshot names the root as a WeakMap table).
   const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
+  for (let e = firstEdge[rootOrdinal]!; e < firstEdge[rootOrdinal + 1]!; e++) {
+    if (edgeType[e] !== weak && edgeTo[e] !== rootOrdinal) essential[e >>> 3]! |= 1 << (e & 7);
+  }
+  // Only V8's internal containers hold WeakMap entries: JavaScript values (objects,
+  // functions, strings, numbers, code) are never the table, so their internal edges need
+  // no name check, which spares reading most of the edge names.
+  const mayBeTable = new Uint8Array(256).fill(1);
+  const T = s.types;
+  for (const t of [T.object, T.closure, T.regexp, T.code, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint]) {
+    if (t >= 0) mayBeTable[t] = 0;
+  }
+  const nodeType = s.nodeType;
   for (let v = 0; v < n; v++) {
+    if (v === rootOrdinal) continue;
     const end = firstEdge[v + 1]!;
     const ownedV = owned[v];
+    const table = mayBeTable[nodeType[v]!] !== 0;
     for (let e = firstEdge[v]!; e < end; e++) {
       const t = edgeType[e];
-      if (t === weak) continue;
+      if (t === weak || t === shortcut) continue;
       const to = edgeTo[e]!;
-      if (to === v) continue;
-      if (t === internal && weakMaps.isEntry(edgeName[e]!)) {
-        if (nodeId[v] === weakMaps.tableId(edgeName[e]!)) continue;
-      }
-      if (v !== rootOrdinal) {
-        if (t === shortcut) continue;
-        if (!ownedV && owned[to]) continue;
-      }
+      if (to === v || (!ownedV && owned[to])) continue;
+      if (table && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, nodeId[v]!)) continue;
       essential[e >>> 3]! |= 1 << (e & 7);
     }
   }

@@ -193,6 +193,19 @@ export class StringPool {
     return block.toString('latin1', Math.max(start, end - maxBytes), end);
   }
 
+  /**
+   * Byte `k` of string `i` as stored (escaped form): from the start when
+   * `k >= 0`, from the end when `k < 0` (-1 is the last byte); -1 when out of
+   * range. For matching ASCII patterns byte by byte, allocating nothing.
+   */
+  rawByte(i: number, k: number): number {
+    if (i >= this.n) return -1;
+    const len = this.lengthOf[i]! & 0x7fffffff;
+    const at = k < 0 ? len + k : k;
+    if (at < 0 || at >= len) return -1;
+    return this.blocks[this.blockOf[i]!]![this.offsetOf[i]! + at]!;
+  }
+
   private decode(i: number, maxBytes: number): string {
     const block = this.blocks[this.blockOf[i]!]!;
     const start = this.offsetOf[i]!;
