@@ -67,6 +67,23 @@ test('an error in the edges found by the second thread is reported as the one-th
   assert.equal(messages[2], messages[0]);
 });
 
+test('an edge naming a string past the end is found when the second thread parsed the edges', async () => {
+  const parsed = JSON.parse(readFileSync(knownHeap(), 'utf8'));
+  const types: string[] = parsed.snapshot.meta.edge_types[0];
+  const fields = parsed.snapshot.meta.edge_fields.length;
+  const count = parsed.strings.length;
+  // The last named edge: its name is checked once the strings are read, after the edges.
+  let e = parsed.snapshot.edge_count - 1;
+  while (['element', 'hidden'].includes(types[parsed.edges[fields * e]]!)) e--;
+  parsed.edges[fields * e + 1] = count + 5;
+  const file = join(tempDir(), 'bad-edge-name.heapsnapshot');
+  writeFileSync(file, JSON.stringify(parsed));
+  const expected = new RegExp(`edge ${e} names string ${count + 5}, but there are ${count} strings`);
+  assert.throws(() => loadSync(file, { parallel: false }), expected);
+  assert.throws(() => loadSync(file, { parallel: true }), expected);
+  await assert.rejects(load(file, { parallel: true }), expected);
+});
+
 test('a parser told to skip the edges can still parse them itself (keepEdges, when no second thread starts)', () => {
   const bytes = readFileSync(knownHeap());
   const p = new SnapshotParser({ source: 'keep', skipEdges: true, onHeader: () => p.keepEdges() });

@@ -212,6 +212,30 @@ test('bad input: indexes into the strings table past its end', () => {
   const parsed = JSON.parse(smallSnapshot());
   parsed.nodes[1] = 999;
   assertRejects(write('bad-string.heapsnapshot', JSON.stringify(parsed)), /node 0 names string 999, but there are 22 strings/);
+  // An edge named by a string past the end (element and hidden edges hold indexes, not names).
+  const edgeTypes: string[] = parsed.snapshot.meta.edge_types[0];
+  const named = JSON.parse(smallSnapshot());
+  let e = 0;
+  while (['element', 'hidden'].includes(edgeTypes[named.edges[3 * e]]!)) e++;
+  named.edges[3 * e + 1] = 500;
+  assertRejects(write('bad-edge-name.heapsnapshot', JSON.stringify(named)), new RegExp(`edge ${e} names string 500, but there are 22 strings`));
+  const element = JSON.parse(smallSnapshot());
+  const el = edgeTypes.indexOf('element');
+  element.edges[0] = el;
+  element.edges[1] = 500;
+  assert.equal(loadSync(write('element-index.heapsnapshot', JSON.stringify(element))).edgeName[0], 500);
+});
+
+test('bad input: node and edge types beyond the lists in meta', () => {
+  const nodes = JSON.parse(smallSnapshot());
+  const nodeTypes = nodes.snapshot.meta.node_types[0].length;
+  nodes.nodes[7] = nodeTypes;
+  assertRejects(write('bad-node-type.heapsnapshot', JSON.stringify(nodes)), new RegExp(`node 1 has type ${nodeTypes}, but meta lists ${nodeTypes} node types`));
+  const edges = JSON.parse(smallSnapshot());
+  const edgeTypes = edges.snapshot.meta.edge_types[0].length;
+  // 256 + 1 would pass for type 1 if it were checked after storing in a byte.
+  edges.edges[3] = 257;
+  assertRejects(write('bad-edge-type.heapsnapshot', JSON.stringify(edges)), new RegExp(`edge 1 has type 257, but meta lists ${edgeTypes} edge types`));
 });
 
 test('bad input: a missing file, a directory, corrupt gzip', () => {

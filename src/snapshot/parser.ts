@@ -104,6 +104,8 @@ export interface EdgeArrays {
   edgeType: Uint8Array;
   edgeName: Uint32Array;
   edgeTo: Uint32Array;
+  /** The largest string index an edge names (element and hidden edges hold indexes, not names); -1 when none. */
+  maxName: number;
 }
 
 const enum Mode {
@@ -184,7 +186,7 @@ class NumberList {
       if (!(v >= 0 && v <= 0xffffffff && v === Math.floor(v))) return this.toArray();
     }
     const out = new Uint32Array(length);
-    for (let i = 0; i < length; i++) out[i] = data[i]!;
+    out.set(data.subarray(0, length));
     return out;
   }
 }
@@ -241,6 +243,11 @@ export class SnapshotParser {
   private fDetached = -1;
   private efType = -1;
   private efName = -1;
+  // Checked as the arrays are filled; names against the string count at the end.
+  private maxNodeName = -1;
+  private maxEdgeName = -1;
+  private edgeElement = -1;
+  private edgeHidden = -1;
   private efTo = -1;
   private efCount = 0;
   private nodeTypeNames: string[] = [];
@@ -320,7 +327,7 @@ export class SnapshotParser {
   /** The arrays of an edges-only parser, once the array has ended. */
   edgesResult(): EdgeArrays {
     if (!this.edgesDone) throw new SnapshotError(this.source, `truncated: unexpected end of data at byte ${this.offset} (inside "edges")`, this.offset);
-    return { edgeType: this.edgeType!, edgeName: this.edgeName!, edgeTo: this.edgeTo! };
+    return { edgeType: this.edgeType!, edgeName: this.edgeName!, edgeTo: this.edgeTo!, maxName: this.maxEdgeName };
   }
 
   /** Where the skipped `edges` array starts (the byte after `[`), or -1 until it is reached. */
@@ -366,6 +373,7 @@ export class SnapshotParser {
     this.edgeType = edges.edgeType;
     this.edgeName = edges.edgeName;
     this.edgeTo = edges.edgeTo;
+    this.maxEdgeName = edges.maxName;
     this.edgesDone = true;
   }
 
@@ -696,6 +704,8 @@ export class SnapshotParser {
     if (nodeTypes.length > 255 || edgeTypes.length > 255) this.fail('snapshot.meta lists more than 255 node or edge types');
     this.nodeTypeNames = nodeTypes.map(String);
     this.edgeTypeNames = edgeTypes.map(String);
+    this.edgeElement = this.edgeTypeNames.indexOf('element');
+    this.edgeHidden = this.edgeTypeNames.indexOf('hidden');
     this.nodeCount = header.node_count;
     this.edgeCount = header.edge_count;
     if (this.edgeCount > 0xffffffff || this.nodeCount * this.nfc > Number.MAX_SAFE_INTEGER) {
@@ -796,9 +806,20 @@ export class SnapshotParser {
       const used = rows * nfc;
       // One loop per field and array type, so that every store site sees one array type.
       const type = this.nodeType!;
-      for (let j = this.fType, o = ord0; j < used; j += nfc, o++) type[o] = vals[j]!;
+      const typeCount = this.nodeTypeNames.length;
+      for (let j = this.fType, o = ord0; j < used; j += nfc, o++) {
+        const v = vals[j]!;
+        if (v >= typeCount) this.fail(`node ${o} has type ${v}, but meta lists ${typeCount} node types`);
+        type[o] = v;
+      }
       const name = this.nodeName!;
-      for (let j = this.fName, o = ord0; j < used; j += nfc, o++) name[o] = vals[j]!;
+      let maxName = this.maxNodeName;
+      for (let j = this.fName, o = ord0; j < used; j += nfc, o++) {
+        const v = vals[j]!;
+        if (v > maxName) maxName = v;
+        name[o] = v;
+      }
+      this.maxNodeName = maxName;
       const id = this.nodeId!;
       for (let j = this.fId, o = ord0; j < used; j += nfc, o++) id[o] = vals[j]!;
       const detached = this.detachedness;
@@ -898,12 +919,23 @@ export class SnapshotParser {
     const type = this.edgeType!;
     const name = this.edgeName!;
     const to = this.edgeTo!;
-    for (let j = this.efType, o = ord0; j < used; j += efc, o++) type[o] = vals[j]!;
-    for (let j = this.efName, o = ord0; j < used; j += efc, o++) {
+    const typeCount = this.edgeTypeNames.length;
+    for (let j = this.efType, o = ord0; j < used; j += efc, o++) {
+      const v = vals[j]!;
+      if (v >= typeCount) this.fail(`edge ${o} has type ${v}, but meta lists ${typeCount} edge types`);
+      type[o] = v;
+    }
+    const element = this.edgeElement;
+    const hidden = this.edgeHidden;
+    let maxName = this.maxEdgeName;
+    for (let j = this.efName, k = this.efType, o = ord0; j < used; j += efc, k += efc, o++) {
       const v = vals[j]!;
       if (v > 0xffffffff) this.fail(`edge ${o} has a name or index too large to store (${v})`, this.offset);
+      const t = vals[k]!;
+      if (v > maxName && t !== element && t !== hidden) maxName = v;
       name[o] = v;
     }
+    this.maxEdgeName = maxName;
     const nfc = this.nfc;
     const limit = this.nodeCount * nfc;
     for (let j = this.efTo, o = ord0; j < used; j += efc, o++) {
@@ -1038,21 +1070,20 @@ export class SnapshotParser {
     const stringCount = strings.count;
     const nodeType = this.nodeType!;
     const nodeName = this.nodeName!;
-    const nodeTypeCount = this.nodeTypeNames.length;
-    for (let n = 0; n < this.nodeCount; n++) {
-      if (nodeType[n]! >= nodeTypeCount) this.fail(`node ${n} has type ${nodeType[n]}, but meta lists ${nodeTypeCount} node types`);
-      if (nodeName[n]! >= stringCount) this.fail(`node ${n} names string ${nodeName[n]}, but there are ${stringCount} strings`);
+    // Types were checked as they were read; a name beyond the strings is looked for only if there is one.
+    if (this.maxNodeName >= stringCount) {
+      for (let n = 0; n < this.nodeCount; n++) {
+        if (nodeName[n]! >= stringCount) this.fail(`node ${n} names string ${nodeName[n]}, but there are ${stringCount} strings`);
+      }
     }
     const edgeType = this.edgeType!;
     const edgeName = this.edgeName!;
-    const edgeTypeCount = this.edgeTypeNames.length;
-    const element = this.edgeTypeNames.indexOf('element');
-    const hidden = this.edgeTypeNames.indexOf('hidden');
-    for (let e = 0; e < this.edgeCount; e++) {
-      const t = edgeType[e]!;
-      if (t >= edgeTypeCount) this.fail(`edge ${e} has type ${t}, but meta lists ${edgeTypeCount} edge types`);
-      if (t !== element && t !== hidden && edgeName[e]! >= stringCount) {
-        this.fail(`edge ${e} names string ${edgeName[e]}, but there are ${stringCount} strings`);
+    if (this.maxEdgeName >= stringCount) {
+      for (let e = 0; e < this.edgeCount; e++) {
+        const t = edgeType[e]!;
+        if (t !== this.edgeElement && t !== this.edgeHidden && edgeName[e]! >= stringCount) {
+          this.fail(`edge ${e} names string ${edgeName[e]}, but there are ${stringCount} strings`);
+        }
       }
     }
     const rootIndex = this.header.root_index ?? 0;
