@@ -58,6 +58,25 @@ test('strings with escapes decode exactly, whatever the chunk boundaries', () =>
   }
 });
 
+test('number sections (samples, locations) parse exactly, signs included, whatever the chunk boundaries', () => {
+  const parsed = JSON.parse(smallSnapshot());
+  const samples = [-5, 12, 0, -300, 123456789, -1, 42];
+  const locations = [0, 1, 2, 3, 7, 4, 5, 6];
+  parsed.samples = samples;
+  parsed.locations = locations;
+  const bytes = Buffer.from(JSON.stringify(parsed, null, 1));
+  for (const size of [1, 2, 3, 5, 8, bytes.length]) {
+    const parser = new SnapshotParser();
+    for (let i = 0; i < bytes.length; i += size) parser.write(bytes.subarray(i, i + size));
+    const data = parser.end();
+    assert.deepEqual([...data.samples], samples, `samples with chunks of ${size}`);
+    assert.deepEqual([...data.locations], locations, `locations with chunks of ${size}`);
+  }
+  const broken = Buffer.from(JSON.stringify(parsed).replace('"samples":[-5,', '"samples":[-5x,'));
+  const at = broken.indexOf('-5x') + 2;
+  assert.throws(() => new SnapshotParser().write(broken), new RegExp(`unexpected 'x' in the "samples" array \\(at byte ${at}\\)`));
+});
+
 test('string chunks (as the inspector sends them) parse like bytes', () => {
   const text = smallSnapshot();
   // Split by code points (the inspector's chunks are ASCII: V8 escapes the rest).

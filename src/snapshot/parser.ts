@@ -961,13 +961,28 @@ export class SnapshotParser {
     list.reserve((end - i + 1) >>> 1);
     const data = list.data;
     let n = list.length;
-    for (; i < end; i++) {
+    while (i < end) {
       const c = buf[i]!;
-      if (c >= 48 && c <= 57) {
-        v = v * 10 + (c - 48);
-        inNum = true;
+      let d = (c - 48) >>> 0;
+      if (d <= 9) {
+        // A whole number in an inner loop, as in `scan` (it may continue one the last chunk began).
+        v = v * 10 + d;
+        i++;
+        while (i < end && (d = (buf[i]! - 48) >>> 0) <= 9) {
+          v = v * 10 + d;
+          i++;
+        }
+        if (i === end) {
+          inNum = true;
+          break;
+        }
+        data[n++] = neg ? -v : v;
+        v = 0;
+        inNum = false;
+        neg = false;
         continue;
       }
+      i++;
       if (c === 45 && !inNum && !neg) {
         neg = true;
         continue;
@@ -980,11 +995,10 @@ export class SnapshotParser {
       }
       if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
       if (c === 93) {
-        i++;
         this.mode = Mode.AfterValue;
         break;
       }
-      this.fail(`unexpected ${describeByte(c)} in the "${this.key}" array`, this.offset + i);
+      this.fail(`unexpected ${describeByte(c)} in the "${this.key}" array`, this.offset + i - 1);
     }
     list.length = n;
     this.acc = v;
