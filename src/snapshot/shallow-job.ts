@@ -1,6 +1,6 @@
 /**
  * DevTools' shallow sizes on a second thread. The ownership pass reads only
- * the snapshot's arrays and takes about a quarter of the time of the
+ * the snapshot's arrays and takes about a sixth of the time of the
  * dominator search; when those arrays live in shared memory (the parser puts
  * them there), a worker runs it while the calling thread computes the
  * dominators, which need the sizes only at the end.
