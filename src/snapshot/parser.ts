@@ -191,6 +191,16 @@ class NumberList {
   }
 }
 
+/**
+ * Offset of the first `byte` in `buf[from .. to)`, or -1: Buffer's search
+ * (memchr), several times faster than a typed array's `indexOf`.
+ */
+function findByte(buf: Uint8Array, byte: number, from: number, to: number): number {
+  if (to <= from) return -1;
+  const k = Buffer.from(buf.buffer, buf.byteOffset + from, to - from).indexOf(byte);
+  return k < 0 ? -1 : from + k;
+}
+
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -414,7 +424,7 @@ export class SnapshotParser {
       switch (this.mode) {
         case Mode.SkipEdges: {
           // Only digits, commas and white space until the closing bracket.
-          const close = buf.indexOf(93, i);
+          const close = findByte(buf, 93, i, end);
           if (close < 0) i = end;
           else {
             i = close + 1;
