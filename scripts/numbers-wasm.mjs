@@ -101,21 +101,27 @@ const wat = `(module
             (local.set $q (i32.add (local.get $b) (i32.wrap_i64 (i64.ctz (local.get $starts)))))
             (local.set $starts (i64.and (local.get $starts) (i64.sub (local.get $starts) ${i64(1)})))
             (local.set $x (i64.load offset=${IN} align=1 (local.get $q)))
-            (local.set $x2 (i64.load offset=${IN + 8} align=1 (local.get $q)))
             (local.set $nd ${nonDigits('(local.get $x)')})
-            (local.set $nd2 ${nonDigits('(local.get $x2)')})
-            ;; Sixteen digits or more: the caller's.
-            (if (i64.eqz (i64.or (local.get $nd) (local.get $nd2)))
-              (then (global.set $count (local.get $n)) (return (local.get $q))))
-            ;; k1 digits in the first eight bytes (8 when all are), k2 in the next eight.
-            (local.set $k1 (i64.shr_u (i64.ctz (local.get $nd)) ${i64(3)}))
-            (local.set $k2 (select (i64.shr_u (i64.ctz (local.get $nd2)) ${i64(3)}) ${i64(0)} (i64.eqz (local.get $nd))))
-            ${digits('(local.get $x)', '(local.get $k1)', '$y', false)}
-            ${digits('(local.get $x2)', '(local.get $k2)', '$y2', true)}
-            (f64.store offset=${OUT} (i32.shl (local.get $n) (i32.const 3))
-              (f64.convert_i64_u (i64.add
-                (i64.mul (local.get $y) (i64.load offset=${POW} (i32.wrap_i64 (i64.shl (local.get $k2) ${i64(3)}))))
-                (local.get $y2))))
+            (if (i64.eqz (local.get $nd))
+              (then
+                ;; Eight digits or more: k2 more in the next eight bytes; sixteen or more are the caller's.
+                (local.set $x2 (i64.load offset=${IN + 8} align=1 (local.get $q)))
+                (local.set $nd2 ${nonDigits('(local.get $x2)')})
+                (if (i64.eqz (local.get $nd2))
+                  (then (global.set $count (local.get $n)) (return (local.get $q))))
+                (local.set $k1 ${i64(8)})
+                (local.set $k2 (i64.shr_u (i64.ctz (local.get $nd2)) ${i64(3)}))
+                ${digits('(local.get $x)', i64(8), '$y', false)}
+                ${digits('(local.get $x2)', '(local.get $k2)', '$y2', true)}
+                (local.set $y (i64.add
+                  (i64.mul (local.get $y) (i64.load offset=${POW} (i32.wrap_i64 (i64.shl (local.get $k2) ${i64(3)}))))
+                  (local.get $y2))))
+              (else
+                ;; Fewer than eight digits: the number ends in the first eight bytes.
+                (local.set $k1 (i64.shr_u (i64.ctz (local.get $nd)) ${i64(3)}))
+                (local.set $k2 ${i64(0)})
+                ${digits('(local.get $x)', '(local.get $k1)', '$y', false)}))
+            (f64.store offset=${OUT} (i32.shl (local.get $n) (i32.const 3)) (f64.convert_i64_u (local.get $y)))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))
             (local.set $resume (i32.add (local.get $q) (i32.wrap_i64 (i64.add (local.get $k1) (local.get $k2)))))
             (br $number)))

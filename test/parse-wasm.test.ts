@@ -20,7 +20,8 @@ function random(seed: number): () => number {
 
 /**
  * A snapshot whose numbers have every length from 1 to 20 digits (self sizes
- * up to 10^20, ids up to 2^32 - 2, names and edge targets of all sizes).
+ * up to 10^20, ids up to 2^32 - 2, names and edge targets of all sizes), with
+ * locations, and samples that include negative numbers.
  */
 function numbersSnapshot(): string {
   const rnd = random(12345);
@@ -36,14 +37,20 @@ function numbersSnapshot(): string {
     const to = Math.floor(rnd() * nodes.length);
     edges.push(i % 4 === 0 ? [from, 'element', Math.floor(rnd() * 10 ** (1 + (i % 9))), to] : [from, 'property', `p${i % 900}`, to]);
   }
-  return syntheticSnapshot(nodes, edges);
+  const locations: number[] = [];
+  for (let i = 0; i < 6000; i++) locations.push(Math.floor(rnd() * 10 ** (1 + (i % 12))));
+  const samples: number[] = [];
+  for (let i = 0; i < 3000; i++) samples.push((i % 7 === 0 ? -1 : 1) * Math.floor(rnd() * 10 ** (1 + (i % 6))));
+  return syntheticSnapshot(nodes, edges)
+    .replace('"locations":[]', `"locations":[${locations.join(',')}]`)
+    .replace('"samples":[]', `"samples":[${samples.join(',')}]`);
 }
 
 /** The same text with the separators of the number arrays varied: spaces, tabs, CR LF, V8's newlines. */
 function reseparated(text: string, seed: number): string {
   const rnd = random(seed);
   const seps = [',', ',\n', ', ', ' ,\t', ',\r\n', '\n,', ',  '];
-  return text.replace(/("(?:nodes|edges)":\[)([^\]]*)\]/g, (_, key: string, body: string) => {
+  return text.replace(/("(?:nodes|edges|locations|samples)":\[)([^\]]*)\]/g, (_, key: string, body: string) => {
     const values = body.split(',');
     let out = values[0]!;
     for (let k = 1; k < values.length; k++) out += seps[Math.floor(rnd() * seps.length)]! + values[k]!;
@@ -74,7 +81,7 @@ function scannedNumbers(fn: () => void): number {
   return numbers;
 }
 
-const fields = ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo'] as const;
+const fields = ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo', 'locations', 'samples'] as const;
 
 test('the WebAssembly scanner is available on this Node.js', () => {
   assert.ok(WasmNumbers.create() !== null, 'WebAssembly with SIMD should be there');
@@ -87,7 +94,9 @@ test('the WebAssembly scanner and the JavaScript loop parse the same numbers, wh
     const bytes = Buffer.from(text);
     const expected = parse(bytes, bytes.length, false);
     assert.ok(expected.nodeSelfSize instanceof Float64Array, 'sizes beyond 32 bits were read');
-    const values = expected.nodeCount * 7 + expected.edgeCount * 3;
+    assert.equal(expected.locations.length, 6000);
+    assert.ok(expected.samples.some((v) => v < 0), 'negative samples were read');
+    const values = expected.nodeCount * 7 + expected.edgeCount * 3 + expected.locations.length + expected.samples.length;
     for (const chunk of [97, 4096, 65536, bytes.length]) {
       let got: SnapshotData | undefined;
       const scanned = scannedNumbers(() => (got = parse(bytes, chunk, true)));

@@ -995,44 +995,57 @@ export class SnapshotParser {
     list.reserve((end - i + 1) >>> 1);
     const data = list.data;
     let n = list.length;
-    while (i < end) {
-      const c = buf[i]!;
-      let d = (c - 48) >>> 0;
-      if (d <= 9) {
-        // A whole number in an inner loop, as in `scan` (it may continue one the last chunk began).
-        v = v * 10 + d;
-        i++;
-        while (i < end && (d = (buf[i]! - 48) >>> 0) <= 9) {
+    const fast = this.fast;
+    let slowUntil = i;
+    outer: while (i < end) {
+      if (fast !== null && !inNum && !neg && i >= slowUntil && end - i >= WasmNumbers.MIN_BYTES) {
+        // The unsigned bulk, as in `scan` (a minus sign is left to the loop below).
+        const from = i;
+        i = fast.scan(buf, i, end, 0);
+        data.set(fast.out.subarray(0, fast.count), n);
+        n += fast.count;
+        if (i - from < 256) slowUntil = i + 4096;
+      }
+      const stop = fast === null ? end : Math.min(end, i + 32);
+      while (i < stop || inNum) {
+        const c = buf[i]!;
+        let d = (c - 48) >>> 0;
+        if (d <= 9) {
+          // A whole number in an inner loop, as in `scan` (it may continue one the last chunk began).
           v = v * 10 + d;
           i++;
+          while (i < end && (d = (buf[i]! - 48) >>> 0) <= 9) {
+            v = v * 10 + d;
+            i++;
+          }
+          if (i === end) {
+            inNum = true;
+            break outer;
+          }
+          data[n++] = neg ? -v : v;
+          v = 0;
+          inNum = false;
+          neg = false;
+          continue;
         }
-        if (i === end) {
-          inNum = true;
-          break;
+        i++;
+        if (c === 45 && !inNum && !neg) {
+          neg = true;
+          continue;
         }
-        data[n++] = neg ? -v : v;
-        v = 0;
-        inNum = false;
-        neg = false;
-        continue;
+        if (inNum) {
+          data[n++] = neg ? -v : v;
+          v = 0;
+          inNum = false;
+          neg = false;
+        }
+        if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
+        if (c === 93) {
+          this.mode = Mode.AfterValue;
+          break outer;
+        }
+        this.fail(`unexpected ${describeByte(c)} in the "${this.key}" array`, this.offset + i - 1);
       }
-      i++;
-      if (c === 45 && !inNum && !neg) {
-        neg = true;
-        continue;
-      }
-      if (inNum) {
-        data[n++] = neg ? -v : v;
-        v = 0;
-        inNum = false;
-        neg = false;
-      }
-      if (c === 44 || c === 10 || c === 32 || c === 13 || c === 9) continue;
-      if (c === 93) {
-        this.mode = Mode.AfterValue;
-        break;
-      }
-      this.fail(`unexpected ${describeByte(c)} in the "${this.key}" array`, this.offset + i - 1);
     }
     list.length = n;
     this.acc = v;
