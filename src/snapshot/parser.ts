@@ -305,6 +305,7 @@ export class SnapshotParser {
 
   // Strings state.
   private str = Str.Between;
+  private strEscaped = false;
 
   // Edges read elsewhere (skipEdges), or only edges read here (forEdges).
   private skipEdges: boolean;
@@ -1057,10 +1058,12 @@ export class SnapshotParser {
   /** The `strings` array: raw string bytes go to the pool, decoded later on demand. */
   private parseStrings(buf: Uint8Array, i: number, end: number): number {
     const pool = this.strings;
+    // The whole rest of the chunk goes to the pool in one copy; `shift` maps chunk offsets to block offsets.
+    const shift = pool.load(buf, i, end) - i;
     let state = this.str;
+    let escaped = this.strEscaped;
     while (i < end) {
       if (state !== Str.Between) {
-        const segStart = i;
         if (state === Str.Escape) {
           // The backslash ended the previous chunk: this byte is the escaped one.
           i++;
@@ -1069,7 +1072,7 @@ export class SnapshotParser {
         for (; i < end; i++) {
           const c = buf[i]!;
           if (c === 92) {
-            pool.markEscaped();
+            escaped = true;
             i++;
             if (i === end) {
               state = Str.Escape;
@@ -1080,20 +1083,20 @@ export class SnapshotParser {
           if (c === 34) break;
         }
         if (i >= end) {
-          pool.append(buf, segStart, end);
           i = end;
           break;
         }
-        pool.append(buf, segStart, i);
+        pool.close(i + shift, escaped);
         state = Str.Between;
         i++;
         continue;
       }
       const c = buf[i]!;
       if (c === 34) {
-        pool.begin();
-        state = Str.In;
         i++;
+        pool.open(i + shift);
+        escaped = false;
+        state = Str.In;
         continue;
       }
       if (c === 44 || isWs(c)) {
@@ -1109,6 +1112,7 @@ export class SnapshotParser {
       this.fail(`unexpected ${describeByte(c)} in the "strings" array`, this.offset + i);
     }
     this.str = state;
+    this.strEscaped = escaped;
     return i;
   }
 

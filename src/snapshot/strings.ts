@@ -4,8 +4,10 @@
  * Heap snapshots can carry hundreds of megabytes of strings (script sources,
  * string values). Building one JavaScript string of the section is impossible
  * past V8's string length limit, and decoding every string up front would
- * double the memory. Instead the bytes of each string literal, still JSON
- * escaped, are copied into large blocks and decoded when first asked for.
+ * double the memory. Instead the bytes of the section, still JSON escaped,
+ * are copied into large blocks as they come (one copy per chunk), the
+ * parser records where each string literal starts and ends in them, and a
+ * string is decoded when first asked for.
  */
 
 const BLOCK_SIZE = 16 * 1024 * 1024;
@@ -31,6 +33,8 @@ export class StringPool {
   /** Per string: byte length, high bit set when the raw bytes contain JSON escapes. */
   private lengthOf: Uint32Array;
   private n = 0;
+  /** Whether the last string is still being read (its end is not known yet). */
+  private openString = false;
   /** Strings added after loading (class names such as "(system)"), indexed from `count`. */
   private extra: string[] = [];
   private extraIndex = new Map<string, number>();
@@ -87,46 +91,51 @@ export class StringPool {
     return this.blocks.length * BLOCK_SIZE + this.n * 12;
   }
 
-  /** Starts a new string; returns its index. Bytes are added with `append`. */
-  begin(): number {
+  /**
+   * Copies raw bytes of the strings section, `src[start .. end)`, to the end
+   * of the current block, and returns the offset in the block where
+   * `src[start]` now is; the parser then marks the strings in them with
+   * {@link open} and {@link close}. When the block is full, a new one is
+   * started, and the bytes of a string still open move along with it.
+   */
+  load(src: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (this.used + len > this.current.length) {
+      const i = this.n - 1;
+      const from = this.openString ? this.offsetOf[i]! : this.used;
+      const carried = this.used - from;
+      const block = Buffer.allocUnsafe(Math.max(BLOCK_SIZE, carried + len));
+      this.current.copy(block, 0, from, this.used);
+      this.blocks.push(block);
+      this.current = block;
+      this.used = carried;
+      if (this.openString) {
+        this.blockOf[i] = this.blocks.length - 1;
+        this.offsetOf[i] = 0;
+      }
+    }
+    const at = this.used;
+    this.current.set(src.subarray(start, end), at);
+    this.used += len;
+    return at;
+  }
+
+  /** Starts a new string at byte `offset` of the current block (see {@link load}); returns its index. */
+  open(offset: number): number {
     if (this.n === this.blockOf.length) this.grow();
     const i = this.n++;
     this.blockOf[i] = this.blocks.length - 1;
-    this.offsetOf[i] = this.used;
+    this.offsetOf[i] = offset;
     this.lengthOf[i] = 0;
+    this.openString = true;
     return i;
   }
 
-  /** Appends raw (still escaped) bytes to the string being read. */
-  append(src: Uint8Array, start: number, end: number): void {
-    const len = end - start;
-    if (len === 0) return;
+  /** Ends the string being read before byte `offset` of the current block; `escaped` when it holds JSON escapes. */
+  close(offset: number, escaped: boolean): void {
     const i = this.n - 1;
-    const have = this.lengthOf[i]! & 0x7fffffff;
-    if (this.used + len > this.current.length) {
-      // Move the string so far, plus the new bytes, into a fresh block.
-      const need = have + len;
-      const block = Buffer.allocUnsafe(Math.max(BLOCK_SIZE, need));
-      this.current.copy(block, 0, this.offsetOf[i]!, this.offsetOf[i]! + have);
-      this.blocks.push(block);
-      this.current = block;
-      this.used = have;
-      this.blockOf[i] = this.blocks.length - 1;
-      this.offsetOf[i] = 0;
-    }
-    const cur = this.current;
-    if (len <= 64) {
-      // Most names are short: a plain loop beats creating a subarray view for each.
-      let o = this.used;
-      for (let k = start; k < end; k++) cur[o++] = src[k]!;
-    } else cur.set(src.subarray(start, end), this.used);
-    this.used += len;
-    this.lengthOf[i] = (this.lengthOf[i]! & 0x80000000) | (have + len);
-  }
-
-  /** Marks the string being read as containing escape sequences. */
-  markEscaped(): void {
-    this.lengthOf[this.n - 1]! |= 0x80000000;
+    this.lengthOf[i] = (offset - this.offsetOf[i]!) | (escaped ? 0x80000000 : 0);
+    this.openString = false;
   }
 
   private grow(): void {
