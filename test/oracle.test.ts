@@ -109,9 +109,10 @@ test('DevTools agrees on a large realistic heap (an application-like heap of 1.5
   assert.ok(ours.nodeCount > 1_000_000, `a large heap (${ours.nodeCount} nodes)`);
   const r = assertAgrees(ours, await devtools(file));
   assert.ok(r.classes > 100);
-  // At this size the shallow sizes were computed on a worker (into shared memory) while
-  // the dominators were computed here; the comparison above checked them.
+  // At this size the page-owned flags and the shallow sizes were computed on a worker (into
+  // shared memory) while the dominators were computed here; the comparison above checked them.
   assert.ok(ours.edgeCount > 2_000_000 && ours.shallowSizes().buffer instanceof SharedArrayBuffer);
+  assert.ok(ours.pageOwned().buffer instanceof SharedArrayBuffer);
 });
 
 test('DevTools agrees on a long chain whose payloads are also held from elsewhere', async () => {

@@ -17,7 +17,7 @@
  *   attached to the root.
  */
 import type { HeapSnapshot } from './model.js';
-import { moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
+import { markPageOwned, moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
 export interface RetainerIndex {
@@ -168,36 +168,27 @@ export class WeakMapEdgeNames {
 
 /** Marks nodes reachable from the user roots (global objects) through non-weak edges. */
 export function buildPageOwned(s: HeapSnapshot): Uint8Array {
-  const n = s.nodeCount;
-  const flags = new Uint8Array(n);
-  const stack = new Uint32Array(n);
-  let top = 0;
+  const flags = new Uint8Array(s.nodeCount);
+  markPageOwned({ firstEdge: s.firstEdge, edgeType: s.edgeType, edgeTo: s.edgeTo, weak: s.edgeTypes.weak }, pageOwnedStarts(s), flags);
+  return flags;
+}
+
+/** Where page ownership starts: the root's shortcut edges (the global objects) and its edges to the document's DOM trees. */
+export function pageOwnedStarts(s: HeapSnapshot): Uint32Array {
   const { edgeTo, edgeType, firstEdge } = s;
   const root = s.rootOrdinal;
   const shortcut = s.edgeTypes.shortcut;
   const element = s.edgeTypes.element;
-  const weak = s.edgeTypes.weak;
+  const starts: number[] = [];
   for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
     const t = edgeType[e];
     const to = edgeTo[e]!;
     if (t === element) {
       if (!s.isDocumentDomTreesRoot(to)) continue;
     } else if (t !== shortcut) continue;
-    if (flags[to]) continue;
-    flags[to] = 1;
-    stack[top++] = to;
+    starts.push(to);
   }
-  while (top > 0) {
-    const v = stack[--top]!;
-    const end = firstEdge[v + 1]!;
-    for (let e = firstEdge[v]!; e < end; e++) {
-      const to = edgeTo[e]!;
-      if (flags[to] || edgeType[e] === weak) continue;
-      flags[to] = 1;
-      stack[top++] = to;
-    }
-  }
-  return flags;
+  return Uint32Array.from(starts);
 }
 
 /** Value of a distance that was never reached. */
@@ -305,7 +296,6 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   const shortcut = s.edgeTypes.shortcut;
   const internal = s.edgeTypes.internal;
   const rootOrdinal = s.rootOrdinal;
-  const owned = s.pageOwned();
   const weakMaps = s.weakMapEdgeNames();
 
   // Essential edges, one bit each. Every non-weak edge of the root is (nothing in the
@@ -326,15 +316,24 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   for (let v = 0; v < n; v++) {
     if (v === rootOrdinal) continue;
     const end = firstEdge[v + 1]!;
-    const ownedV = owned[v];
     const table = mayBeTable[nodeType[v]!] !== 0;
     for (let e = firstEdge[v]!; e < end; e++) {
       const t = edgeType[e];
       if (t === weak || t === shortcut) continue;
       const to = edgeTo[e]!;
-      if (to === v || (!ownedV && owned[to])) continue;
+      if (to === v) continue;
       if (table && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, nodeId[v]!)) continue;
       essential[e >>> 3]! |= 1 << (e & 7);
+    }
+  }
+  // Edges from what the page does not own into what it owns are not essential either. The
+  // flags come last (a worker may be computing them meanwhile); few nodes are not owned.
+  const owned = s.pageOwned();
+  for (let v = 0; v < n; v++) {
+    if (owned[v] || v === rootOrdinal) continue;
+    const end = firstEdge[v + 1]!;
+    for (let e = firstEdge[v]!; e < end; e++) {
+      if (owned[edgeTo[e]!]) essential[e >>> 3]! &= ~(1 << (e & 7));
     }
   }
 

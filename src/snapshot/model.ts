@@ -17,6 +17,7 @@ import {
   buildDominators,
   buildIdIndex,
   buildPageOwned,
+  pageOwnedStarts,
   buildRetainers,
   buildShallowSizes,
   ownershipInput,
@@ -118,6 +119,7 @@ export class HeapSnapshot {
   private domStateArray: Uint8Array | undefined | null = null;
   private qualifiedClassArray: Uint32Array | undefined;
   private pageOwnedFlags: Uint8Array | undefined;
+  private ownedJob: ShallowJob | undefined;
   private weakMapNames: WeakMapEdgeNames | undefined;
 
   constructor(data: SnapshotData) {
@@ -549,7 +551,12 @@ export class HeapSnapshot {
 
   /** @internal Nodes the page (the global objects) owns; used by the dominator rules. */
   pageOwned(): Uint8Array {
-    if (!this.pageOwnedFlags) this.pageOwnedFlags = buildPageOwned(this);
+    if (!this.pageOwnedFlags) {
+      // From the shallow-size worker when it was asked for them (see buildDominatorIndexes).
+      const job = this.ownedJob;
+      this.ownedJob = undefined;
+      this.pageOwnedFlags = job?.joinOwnedSync() ?? buildPageOwned(this);
+    }
     return this.pageOwnedFlags;
   }
 
@@ -572,7 +579,11 @@ export class HeapSnapshot {
   private buildDominatorIndexes(): void {
     // Large snapshots get their shallow sizes from a worker while the dominators are
     // computed here; they are needed only for the final sums.
-    const job = this.shallow || !this.hasUserRoots() ? null : ShallowJob.start(ownershipInput(this), totalSelfSize(this.nodeSelfSize) > 0xffffffff);
+    const job =
+      this.shallow || !this.hasUserRoots()
+        ? null
+        : ShallowJob.start(ownershipInput(this), totalSelfSize(this.nodeSelfSize) > 0xffffffff, this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
+    if (job?.owned) this.ownedJob = job;
     if (!job) this.shallowSizes();
     const shallowSizes = (): Uint32Array | Float64Array => {
       if (job && !this.shallow) this.shallow = this.build('shallow sizes', this.nodeCount, () => job.joinSync()) ?? undefined;

@@ -93,3 +93,30 @@ export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float
     sizes[i] = 0;
   }
 }
+
+/**
+ * Marks in `flags` the nodes the page owns: those reached from `starts` (the
+ * global objects and the document's DOM trees, see `pageOwnedStarts`) through
+ * non-weak edges. A pure function of the arrays, like {@link moveOwnedSizes}.
+ */
+export function markPageOwned(input: Pick<OwnershipInput, 'firstEdge' | 'edgeType' | 'edgeTo' | 'weak'>, starts: ArrayLike<number>, flags: Uint8Array): void {
+  const { firstEdge, edgeType, edgeTo, weak } = input;
+  const stack = new Uint32Array(flags.length);
+  let top = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const v = starts[k]!;
+    if (flags[v]) continue;
+    flags[v] = 1;
+    stack[top++] = v;
+  }
+  while (top > 0) {
+    const v = stack[--top]!;
+    const end = firstEdge[v + 1]!;
+    for (let e = firstEdge[v]!; e < end; e++) {
+      const to = edgeTo[e]!;
+      if (flags[to] || edgeType[e] === weak) continue;
+      flags[to] = 1;
+      stack[top++] = to;
+    }
+  }
+}

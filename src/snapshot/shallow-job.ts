@@ -3,7 +3,9 @@
  * the snapshot's arrays and takes about a sixth of the time of the
  * dominator search; when those arrays live in shared memory (the parser puts
  * them there), a worker runs it while the calling thread computes the
- * dominators, which need the sizes only at the end.
+ * dominators, which need the sizes only at the end. Before it, the worker
+ * marks the nodes the page owns, which the dominator search needs only once
+ * it has classified the edges by the other rules.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,9 @@ const STALL_MS = 10_000;
 export interface ShallowWorkerData {
   input: OwnershipInput;
   sizes: Uint32Array | Float64Array;
-  /** Int32 words: [0] 0 running, 1 done, 2 failed; [1] progress count. */
+  /** Where page ownership starts (see `pageOwnedStarts`), and the flags to set; absent when not asked for. */
+  owned: { starts: Uint32Array; flags: Uint8Array } | undefined;
+  /** Int32 words: [0] sizes: 0 running, 1 done, 2 failed; [1] progress count; [2] owned flags, as [0]. */
   state: SharedArrayBuffer;
 }
 
@@ -32,14 +36,19 @@ export class ShallowJob {
     private readonly worker: Worker,
     private readonly sizes: Uint32Array | Float64Array,
     private readonly state: Int32Array,
+    /** The page-owned flags the worker sets, when asked for. */
+    readonly owned: Uint8Array | undefined,
   ) {}
+
+  private givenUp = false;
 
   /**
    * Starts the pass on a worker, writing into a shared copy of `self` (the
-   * self sizes, as a 32- or 64-bit array); null when the snapshot is small,
+   * self sizes, as a 32- or 64-bit array), after marking the page-owned
+   * nodes from `ownedStarts` when given; null when the snapshot is small,
    * its arrays are not shared, or no worker can start.
    */
-  static start(input: OwnershipInput, wide: boolean): ShallowJob | null {
+  static start(input: OwnershipInput, wide: boolean, ownedStarts?: Uint32Array): ShallowJob | null {
     const arrays = [input.nodeType, input.nodeName, input.nodeSelfSize, input.firstEdge, input.edgeType, input.edgeTo];
     if (input.edgeTo.length < MIN_EDGES || !arrays.every(isShared)) return null;
     const url = new URL('./shallow-worker.js', import.meta.url);
@@ -48,12 +57,13 @@ export class ShallowJob {
       const n = input.nodeType.length;
       const sizes = wide ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Uint32Array(new SharedArrayBuffer(4 * n));
       sizes.set(input.nodeSelfSize);
-      const state = new SharedArrayBuffer(8);
-      const data: ShallowWorkerData = { input, sizes, state };
+      const state = new SharedArrayBuffer(12);
+      const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer(n)) };
+      const data: ShallowWorkerData = { input, sizes, owned, state };
       const worker = new Worker(url, { workerData: data, execArgv: [], stdout: false, stderr: false });
       worker.on('error', () => {}); // a failed worker is noticed by its state
       worker.unref();
-      return new ShallowJob(worker, sizes, new Int32Array(state));
+      return new ShallowJob(worker, sizes, new Int32Array(state), owned?.flags);
     } catch {
       return null;
     }
@@ -61,23 +71,37 @@ export class ShallowJob {
 
   /** Blocks until the worker is done; null when it failed or stalled (the caller computes the sizes itself). */
   joinSync(): Uint32Array | Float64Array | null {
+    if (this.givenUp) return null;
+    const ok = this.wait(0);
+    void this.worker.terminate();
+    return ok ? this.sizes : null;
+  }
+
+  /** Blocks until the page-owned flags are set; null when they were not asked for, or the worker failed or stalled. */
+  joinOwnedSync(): Uint8Array | null {
+    if (this.owned === undefined) return null;
+    if (this.wait(2)) return this.owned;
+    // Failed or stalled: the sizes are computed by the caller too.
+    this.givenUp = true;
+    void this.worker.terminate();
+    return null;
+  }
+
+  /** Waits for state word `word` to leave 0: true when it says done. */
+  private wait(word: number): boolean {
     let ticks = Atomics.load(this.state, 1);
     let stalledSince = Date.now();
     for (;;) {
-      const s = Atomics.load(this.state, 0);
-      if (s !== 0) {
-        void this.worker.terminate();
-        return s === 1 ? this.sizes : null;
-      }
-      if (Atomics.wait(this.state, 0, 0, 500) !== 'timed-out') continue;
+      const s = Atomics.load(this.state, word);
+      if (s !== 0) return s === 1;
+      if (Atomics.wait(this.state, word, 0, 500) !== 'timed-out') continue;
       const now = Atomics.load(this.state, 1);
       if (now !== ticks) {
         ticks = now;
         stalledSince = Date.now();
       } else if (Date.now() - stalledSince > STALL_MS) {
-        // A worker that never started or died: its array is abandoned, not reused.
-        void this.worker.terminate();
-        return null;
+        // A worker that never started or died: its arrays are abandoned, not reused.
+        return false;
       }
     }
   }

@@ -1,13 +1,23 @@
 /**
- * The shallow-size worker: runs the ownership pass over arrays in shared
- * memory and writes the sizes in place (see ./shallow-job.ts).
+ * The shallow-size worker: marks the page-owned nodes, then runs the
+ * ownership pass over arrays in shared memory and writes the sizes in place
+ * (see ./shallow-job.ts).
  */
 import { workerData } from 'node:worker_threads';
-import { moveOwnedSizes } from './ownership.js';
+import { markPageOwned, moveOwnedSizes } from './ownership.js';
 import type { ShallowWorkerData } from './shallow-job.js';
 
-const { input, sizes, state } = workerData as ShallowWorkerData;
+const { input, sizes, owned, state } = workerData as ShallowWorkerData;
 const words = new Int32Array(state);
+if (owned !== undefined) {
+  try {
+    markPageOwned(input, owned.starts, owned.flags);
+    Atomics.store(words, 2, 1);
+  } catch {
+    Atomics.store(words, 2, 2);
+  }
+  Atomics.notify(words, 2);
+}
 try {
   moveOwnedSizes(input, sizes, () => Atomics.add(words, 1, 1));
   Atomics.store(words, 0, 1);
