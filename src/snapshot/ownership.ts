@@ -97,9 +97,15 @@ export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float
 /**
  * Marks in `flags` the nodes the page owns: those reached from `starts` (the
  * global objects and the document's DOM trees, see `pageOwnedStarts`) through
- * non-weak edges. A pure function of the arrays, like {@link moveOwnedSizes}.
+ * non-weak edges. A pure function of the arrays, like {@link moveOwnedSizes};
+ * `tick` is called now and then, to show that the pass is alive.
  */
-export function markPageOwned(input: Pick<OwnershipInput, 'firstEdge' | 'edgeType' | 'edgeTo' | 'weak'>, starts: ArrayLike<number>, flags: Uint8Array): void {
+export function markPageOwned(
+  input: Pick<OwnershipInput, 'firstEdge' | 'edgeType' | 'edgeTo' | 'weak'>,
+  starts: ArrayLike<number>,
+  flags: Uint8Array,
+  tick?: () => void,
+): void {
   const { firstEdge, edgeType, edgeTo, weak } = input;
   const stack = new Uint32Array(flags.length);
   let top = 0;
@@ -109,8 +115,10 @@ export function markPageOwned(input: Pick<OwnershipInput, 'firstEdge' | 'edgeTyp
     flags[v] = 1;
     stack[top++] = v;
   }
+  let visits = 0;
   while (top > 0) {
     const v = stack[--top]!;
+    if (tick !== undefined && (++visits & 0xfffff) === 0) tick();
     const end = firstEdge[v + 1]!;
     for (let e = firstEdge[v]!; e < end; e++) {
       const to = edgeTo[e]!;

@@ -11,7 +11,7 @@ const { input, sizes, owned, state } = workerData as ShallowWorkerData;
 const words = new Int32Array(state);
 if (owned !== undefined) {
   try {
-    markPageOwned(input, owned.starts, owned.flags);
+    markPageOwned(input, owned.starts, owned.flags, () => Atomics.add(words, 1, 1));
     Atomics.store(words, 2, 1);
   } catch {
     Atomics.store(words, 2, 2);
