@@ -299,6 +299,8 @@ export class SnapshotParser {
 
   // Scratch buffer for scanned values (the WebAssembly scanner's output, when there is one).
   private readonly fast: WasmNumbers | null;
+  /** Offset in the current chunk before which the WebAssembly scanner is not run again (see runFast). */
+  private slowUntil = 0;
   private scratch: Float64Array;
   private scratchLength = 0;
   private arrayEnded = false;
@@ -760,15 +762,12 @@ export class SnapshotParser {
     let n = this.scratchLength;
     let v = this.acc;
     let inNum = this.inNum;
-    // No faster scanner before this offset (it stopped early there: a byte it leaves to this loop).
-    let slowUntil = i;
+    this.slowUntil = i;
     outer: while (i < end) {
-      if (fast !== null && !inNum && i >= slowUntil && end - i >= WasmNumbers.MIN_BYTES && cap - n >= 64) {
-        const from = i;
-        i = fast.scan(buf, i, end, n);
+      if (fast !== null && !inNum && cap - n >= 64) {
+        i = this.runFast(fast, buf, i, end, n);
         n = fast.count;
         if (n === cap) break;
-        if (i - from < 256) slowUntil = i + 4096;
       }
       // In JavaScript: everything without the faster scanner; with it, what it left (a few bytes at a time).
       const stop = fast === null ? end : Math.min(end, i + 32);
@@ -815,6 +814,23 @@ export class SnapshotParser {
     this.acc = v;
     this.inNum = inNum;
     return i;
+  }
+
+  /**
+   * Runs the WebAssembly scanner on `buf[i .. end)` into its output from `n`
+   * (no number may be in progress) and returns where to go on; `fast.count`
+   * is then the output's count. It is not run on the last bytes of a chunk,
+   * nor for a while after it stopped early (on a byte it leaves to the
+   * JavaScript loop), since each call copies its input.
+   */
+  private runFast(fast: WasmNumbers, buf: Uint8Array, i: number, end: number, n: number): number {
+    if (i < this.slowUntil || end - i < WasmNumbers.MIN_BYTES) {
+      fast.count = n;
+      return i;
+    }
+    const at = fast.scan(buf, i, end, n);
+    if (at - i < 256) this.slowUntil = at + 4096;
+    return at;
   }
 
   /** The `nodes` array: values are scanned, then written into the per-field arrays row by row. */
@@ -997,15 +1013,15 @@ export class SnapshotParser {
     const data = list.data;
     let n = list.length;
     const fast = this.fast;
-    let slowUntil = i;
+    this.slowUntil = i;
     outer: while (i < end) {
-      if (fast !== null && !inNum && !neg && i >= slowUntil && end - i >= WasmNumbers.MIN_BYTES) {
+      if (fast !== null && !inNum && !neg) {
         // The unsigned bulk, as in `scan` (a minus sign is left to the loop below).
-        const from = i;
-        i = fast.scan(buf, i, end, 0);
-        data.set(fast.out.subarray(0, fast.count), n);
-        n += fast.count;
-        if (i - from < 256) slowUntil = i + 4096;
+        i = this.runFast(fast, buf, i, end, 0);
+        if (fast.count > 0) {
+          data.set(fast.out.subarray(0, fast.count), n);
+          n += fast.count;
+        }
       }
       const stop = fast === null ? end : Math.min(end, i + 32);
       while (i < stop || inNum) {
