@@ -142,6 +142,36 @@ test('meta is read, not assumed: six node fields and a different field order wor
   );
 });
 
+test('detachedness: kept when some node is marked, absent when every mark is 0, and it names detached DOM nodes', () => {
+  // root -element-> Window (object) -property-> <div id="a"> (native, attached) and <div id="b"> (native, detached);
+  // the detached <div> holds a <span> (native, unmarked), which takes its state.
+  const meta = {
+    node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
+    node_types: [['hidden', 'object', 'native', 'synthetic'], 'string', 'number', 'number', 'number', 'number', 'number'],
+    edge_fields: ['type', 'name_or_index', 'to_node'],
+    edge_types: [['element', 'property'], 'string_or_number', 'node'],
+  };
+  const text = (marks: number[]): string =>
+    JSON.stringify({
+      snapshot: { meta, node_count: 5, edge_count: 4 },
+      nodes: [
+        3, 0, 1, 0, 1, 0, marks[0],
+        1, 1, 3, 24, 2, 0, marks[1],
+        2, 2, 5, 40, 0, 0, marks[2],
+        2, 3, 7, 40, 1, 0, marks[3],
+        2, 4, 9, 32, 0, 0, marks[4],
+      ],
+      edges: [0, 1, 7, 1, 5, 14, 1, 6, 21, 1, 7, 28],
+      strings: ['', 'Window', '<div id="a">', '<div id="b">', '<span>', 'a', 'b', 'c'],
+    });
+  const plain = parseChunks([text([0, 0, 0, 0, 0])]);
+  assert.equal(plain.detachedness, undefined);
+  assert.deepEqual([2, 3, 4].map((o) => plain.className(o)), ['<div>', '<div>', '<span>']);
+  const marked = parseChunks([text([0, 0, 1, 2, 0])]);
+  assert.deepEqual([...marked.detachedness!], [0, 0, 1, 2, 0]);
+  assert.deepEqual([2, 3, 4].map((o) => marked.className(o)), ['<div>', 'Detached <div>', 'Detached <span>']);
+});
+
 test('node types beyond the classic list (object shape, wasm object) are accepted', () => {
   const header = JSON.parse(smallSnapshot()).snapshot;
   header.meta.node_types[0] = [...header.meta.node_types[0], 'wasm object'];

@@ -87,7 +87,9 @@ export class HeapSnapshot {
   /** V8's self size of each node (before DevTools' ownership adjustment, see {@link shallowSizes}). */
   readonly nodeSelfSize: Uint32Array | Float64Array;
   readonly firstEdge: Uint32Array;
+  /** Allocation trace node of each node; undefined when the snapshot records none. */
   readonly traceNodeId: Uint32Array | undefined;
+  /** V8's attached (1) / detached (2) marks of embedder objects; undefined when the snapshot has none (Node.js, Deno). */
   readonly detachedness: Uint8Array | undefined;
   readonly edgeType: Uint8Array;
   readonly edgeName: Uint32Array;
@@ -391,11 +393,13 @@ export class HeapSnapshot {
     for (const t of [T.closure, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint, T.regexp]) if (t >= 0) rule[t] = 1;
     if (T.object >= 0) rule[T.object] = 2;
     if (T.native >= 0) rule[T.native] = 2;
-    const nodeType = this.nodeType;
+    const { nodeType, nodeName, nodeId } = this;
+    const native = T.native;
     for (let i = 0; i < n; i++) {
-      const r = rule[nodeType[i]!];
+      const t = nodeType[i]!;
+      const r = rule[t];
       if (r === 1) out[i] = 1;
-      else if (r === 2) out[i] = this.isUserVisible(i) ? 1 : 0;
+      else if (r === 2 && (t !== native || (nodeId[i]! & 1) === 1) && !this.isSystemName(nodeName[i]!)) out[i] = 1;
     }
     this.visibleArray = out;
     return out;

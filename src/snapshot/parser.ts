@@ -64,7 +64,9 @@ export interface SnapshotData {
   nodeSelfSize: Uint32Array | Float64Array;
   /** `firstEdge[i]` is the index of node i's first edge; `firstEdge[nodeCount] === edgeCount`. */
   firstEdge: Uint32Array;
+  /** Undefined when the snapshot has no such field, or every value in it is 0. */
   traceNodeId: Uint32Array | undefined;
+  /** Undefined when the snapshot has no such field, or every value in it is 0 (unknown). */
   detachedness: Uint8Array | undefined;
   edgeType: Uint8Array;
   /** String index for named edges, the number itself for `element` and `hidden` edges. */
@@ -741,7 +743,6 @@ export class SnapshotParser {
         this.nodeId = new Uint32Array(this.nodeCount);
         this.nodeSelf = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
         this.firstEdge = new Uint32Array(new SharedArrayBuffer(4 * (this.nodeCount + 1)));
-        if (this.fDetached >= 0) this.detachedness = new Uint8Array(this.nodeCount);
       }
       if (!this.skipEdges) this.allocateEdges();
     } catch (e) {
@@ -873,8 +874,13 @@ export class SnapshotParser {
       this.maxNodeName = maxName;
       const id = this.nodeId!;
       for (let j = this.fId, o = ord0; j < used; j += nfc, o++) id[o] = vals[j]!;
-      const detached = this.detachedness;
-      if (detached) for (let j = this.fDetached, o = ord0; j < used; j += nfc, o++) detached[o] = vals[j]!;
+      if (this.fDetached >= 0) {
+        // Node.js and Deno write 0 for every node: the array is made on the first other value.
+        for (let j = this.fDetached, o = ord0; j < used; j += nfc, o++) {
+          const v = vals[j]!;
+          if (v !== 0) (this.detachedness ??= new Uint8Array(this.nodeCount))[o] = v;
+        }
+      }
       const self = this.nodeSelf!;
       if (self instanceof Uint32Array) {
         let big = false;
