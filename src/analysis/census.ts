@@ -114,20 +114,22 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   const shallow = snap.shallowSizes();
   const distances = options.distances ? snap.distances() : undefined;
   // Aggregate by dense class number (one per class string index) into typed arrays;
-  // decode each class name once. `classOf` keeps each selected node's number for the
-  // retained-size walk (-1 for the others).
-  const slots = new Int32Array(snap.strings.size).fill(-1);
+  // decode each class name once. `classOf` keeps each selected node's number plus one for
+  // the retained-size walk (0 for the others, so that the fresh array needs no fill); so
+  // does `slots`, per class string index.
+  const slots = new Int32Array(snap.strings.size);
   const keys: number[] = [];
-  const classOf = new Int32Array(mask.length).fill(-1);
+  const classOf = new Int32Array(mask.length);
   let countOf = new Float64Array(256);
   let selfOf = new Float64Array(256);
   let distanceOf = new Int32Array(256);
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const c = classes[i]!;
-    let k = slots[c]!;
+    let k = slots[c]! - 1;
     if (k < 0) {
-      k = slots[c] = keys.length;
+      k = keys.length;
+      slots[c] = k + 1;
       keys.push(c);
       if (k === countOf.length) {
         const grow = <T extends Float64Array | Int32Array>(a: T): T => {
@@ -141,7 +143,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
       }
       distanceOf[k] = 0x7fffffff;
     }
-    classOf[i] = k;
+    classOf[i] = k + 1;
     countOf[k]!++;
     selfOf[k]! += shallow[i]!;
     if (distances) {
@@ -174,7 +176,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
  * Retained size per class: the sum of the retained sizes of the selected
  * instances that are not dominated by another selected instance of the same
  * class (a walk of the dominator tree). `classOf` numbers each selected node's
- * class from 0 to `classCount - 1`, and is -1 for the nodes not selected.
+ * class from 1 to `classCount`, and is 0 for the nodes not selected.
  */
 export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, classCount: number): Float64Array {
   const retained = snap.retainedSizes();
@@ -188,10 +190,10 @@ export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, clas
   while (top > 0) {
     const v = stack[--top]!;
     if (v < 0) {
-      active[classOf[~v]!] = 0;
+      active[classOf[~v]! - 1] = 0;
       continue;
     }
-    const d = classOf[v]!;
+    const d = classOf[v]! - 1;
     const from = first[v]!;
     const to = first[v + 1]!;
     const need = top + (to - from) + 1;

@@ -532,12 +532,15 @@ export interface DominatedIndex {
 export function buildDominated(s: HeapSnapshot, dominators: Uint32Array): DominatedIndex {
   const n = s.nodeCount;
   const root = s.rootOrdinal;
+  // Counts, inclusive prefix sums (each entry the end of its list), then a decrementing
+  // fill in reverse, which leaves each entry at the start of its list, in ordinal order.
   const first = new Uint32Array(n + 1);
-  for (let v = 0; v < n; v++) if (v !== root) first[dominators[v]! + 1]!++;
-  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
-  const fill = first.slice(0, n);
-  const nodes = new Uint32Array(Math.max(0, n - 1));
-  for (let v = 0; v < n; v++) if (v !== root) nodes[fill[dominators[v]!]!++] = v;
+  for (let v = 0; v < n; v++) if (v !== root) first[dominators[v]!]!++;
+  for (let i = 1; i < n; i++) first[i]! += first[i - 1]!;
+  const total = Math.max(0, n - 1);
+  first[n] = total;
+  const nodes = new Uint32Array(total);
+  for (let v = n - 1; v >= 0; v--) if (v !== root) nodes[--first[dominators[v]!]!] = v;
   return { first, nodes };
 }
 
