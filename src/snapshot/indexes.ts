@@ -595,8 +595,10 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
   const given = s.detachedness;
   if (!given) return undefined;
   // Only nodes V8 marks detached start a detached region: without any, no
-  // node is detached (Node.js heaps have no DOM).
-  if (Buffer.from(given.buffer, given.byteOffset, given.byteLength).indexOf(2) < 0) return undefined; // memchr, not a JS loop
+  // node is detached. The marks are found with memchr, not a JS loop: most
+  // snapshots mark few nodes (Node.js a handful of embedder objects).
+  const bytes = Buffer.from(given.buffer, given.byteOffset, given.byteLength);
+  if (bytes.indexOf(2) < 0) return undefined;
   const n = s.nodeCount;
   const state = new Uint8Array(n);
   const visited = new Uint8Array(n);
@@ -614,7 +616,9 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
     if (st === 1) attached.push(v);
     else if (st === 2) detached.push(v);
   };
-  for (let v = 0; v < n; v++) if (given[v] !== 0) visit(v, given[v]!);
+  for (const mark of [1, 2]) {
+    for (let v = bytes.indexOf(mark); v >= 0; v = bytes.indexOf(mark, v + 1)) visit(v, mark);
+  }
   const spread = (v: number, st: number): void => {
     for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e++) {
       const t = edgeType[e];
