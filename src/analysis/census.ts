@@ -209,7 +209,16 @@ export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, clas
         stack[top++] = ~v;
       }
     }
-    for (let k = from; k < to; k++) stack[top++] = nodes[k]!;
+    for (let k = from; k < to; k++) {
+      const u = nodes[k]!;
+      if (first[u] !== first[u + 1]) {
+        stack[top++] = u;
+        continue;
+      }
+      // A leaf (most nodes are): counted here rather than pushed and popped.
+      const c = classOf[u]! - 1;
+      if (c >= 0 && active[c] === 0) totals[c]! += retained[u]!;
+    }
   }
   return totals;
 }
