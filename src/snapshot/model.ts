@@ -432,45 +432,54 @@ export class HeapSnapshot {
     if (T.code >= 0) byType[T.code] = strings.intern('(compiled code)');
     if (T.closure >= 0) byType[T.closure] = strings.intern('Function');
     if (T.regexp >= 0) byType[T.regexp] = strings.intern('RegExp');
-    const nodeType = this.nodeType;
-    const nodeName = this.nodeName;
-    const tObject = T.object;
-    const tNative = T.native;
+    // Per node type: its class, or -1 for objects and native objects, named by their constructor.
+    const typeClass = new Int32Array(byType.length);
+    for (let t = 0; t < byType.length; t++) typeClass[t] = t === T.object || t === T.native ? -1 : byType[t]!;
     // Class of each snapshot name string, plus one (0: not yet worked out); of added names.
     const classOfName = new Uint32Array(strings.count);
     const classOfAdded = new Map<number, number>();
-    const domState = this.domState();
-    const detachedNames = new Map<number, number>();
+    const classOf = (nameIndex: number): number => {
+      let cls = nameIndex < classOfName.length ? classOfName[nameIndex]! - 1 : (classOfAdded.get(nameIndex) ?? -1);
+      if (cls >= 0) return cls;
+      // DOM elements such as '<div id="a">' are grouped as '<div>'.
+      cls = nameIndex;
+      const first = strings.byteLength(nameIndex) > 0 ? strings.prefix(nameIndex, 16) : '';
+      if (first.startsWith('<') || first.startsWith('Detached <')) {
+        const name = strings.get(nameIndex);
+        const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
+        if (space !== -1) cls = strings.intern(name.substring(0, space) + '>');
+        else cls = strings.intern(name);
+      }
+      if (nameIndex < classOfName.length) classOfName[nameIndex] = cls + 1;
+      else classOfAdded.set(nameIndex, cls);
+      return cls;
+    };
+    const nodeType = this.nodeType;
+    const nodeName = this.nodeName;
     for (let i = 0; i < n; i++) {
-      const t = nodeType[i]!;
-      if (t === tObject || t === tNative) {
-        let nameIndex = nodeName[i]!;
-        if (domState && domState[i] === 2) {
-          // Embedder objects cut off from their document: "Detached <div>".
-          let d = detachedNames.get(nameIndex);
-          if (d === undefined) {
-            d = strings.intern('Detached ' + strings.get(nameIndex));
-            detachedNames.set(nameIndex, d);
-          }
-          nameIndex = d;
+      const c = typeClass[nodeType[i]!]!;
+      if (c >= 0) {
+        out[i] = c;
+        continue;
+      }
+      const nameIndex = nodeName[i]!;
+      const known = nameIndex < classOfName.length ? classOfName[nameIndex]! : 0;
+      out[i] = known !== 0 ? known - 1 : classOf(nameIndex);
+    }
+    // Embedder objects cut off from their document: "Detached <div>" (few nodes; found with memchr).
+    const domState = this.domState();
+    if (domState) {
+      const states = Buffer.from(domState.buffer, domState.byteOffset, domState.byteLength);
+      const detachedNames = new Map<number, number>();
+      for (let i = states.indexOf(2); i >= 0; i = states.indexOf(2, i + 1)) {
+        if (typeClass[nodeType[i]!]! >= 0) continue;
+        const nameIndex = nodeName[i]!;
+        let d = detachedNames.get(nameIndex);
+        if (d === undefined) {
+          d = strings.intern('Detached ' + strings.get(nameIndex));
+          detachedNames.set(nameIndex, d);
         }
-        let cls = nameIndex < classOfName.length ? classOfName[nameIndex]! - 1 : (classOfAdded.get(nameIndex) ?? -1);
-        if (cls < 0) {
-          // DOM elements such as '<div id="a">' are grouped as '<div>'.
-          cls = nameIndex;
-          const first = strings.byteLength(nameIndex) > 0 ? strings.prefix(nameIndex, 16) : '';
-          if (first.startsWith('<') || first.startsWith('Detached <')) {
-            const name = strings.get(nameIndex);
-            const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);
-            if (space !== -1) cls = strings.intern(name.substring(0, space) + '>');
-            else cls = strings.intern(name);
-          }
-          if (nameIndex < classOfName.length) classOfName[nameIndex] = cls + 1;
-          else classOfAdded.set(nameIndex, cls);
-        }
-        out[i] = cls;
-      } else {
-        out[i] = byType[t]!;
+        out[i] = classOf(d);
       }
     }
     this.classArray = out;
