@@ -89,7 +89,7 @@ export class HeapSnapshot {
   readonly firstEdge: Uint32Array;
   /** Allocation trace node of each node; undefined when the snapshot records none. */
   readonly traceNodeId: Uint32Array | undefined;
-  /** V8's attached (1) / detached (2) marks of embedder objects; undefined when the snapshot has none (Node.js, Deno). */
+  /** V8's attached (1) / detached (2) marks of embedder objects; undefined when the snapshot has no such field or marks no node. */
   readonly detachedness: Uint8Array | undefined;
   readonly edgeType: Uint8Array;
   readonly edgeName: Uint32Array;

@@ -875,7 +875,7 @@ export class SnapshotParser {
       const id = this.nodeId!;
       for (let j = this.fId, o = ord0; j < used; j += nfc, o++) id[o] = vals[j]!;
       if (this.fDetached >= 0) {
-        // Node.js and Deno write 0 for every node: the array is made on the first other value.
+        // Most marks are 0, and a snapshot may have no other: the array is made on the first other value.
         for (let j = this.fDetached, o = ord0; j < used; j += nfc, o++) {
           const v = vals[j]!;
           if (v !== 0) (this.detachedness ??= new Uint8Array(this.nodeCount))[o] = v;
