@@ -217,6 +217,19 @@ interface SizeReport {
   fastestPeer: { tool: ToolId; ms: number } | null;
 }
 
+/**
+ * The peer's time over ours in each run where both succeeded: run i of every
+ * tool is measured in one round, so a run's pair saw the same machine.
+ */
+function pairedRatios(peer: ToolSummary, ours: ToolSummary): number[] {
+  const out: number[] = [];
+  peer.outcomes.forEach((p, i) => {
+    const o = ours.outcomes[i];
+    if (p.status === 'ok' && o?.status === 'ok' && p.ms && o.ms) out.push(p.ms / o.ms);
+  });
+  return out;
+}
+
 function markdownFor(r: SizeReport): string {
   const s = r.snapshot;
   const byId = new Map(r.tools.map((t) => [t.tool, t]));
@@ -251,9 +264,11 @@ function markdownFor(r: SizeReport): string {
   if (r.fastestPeer && oursFullMs) {
     const ratio = r.fastestPeer.ms / oursFullMs;
     const rss = oursFull!.maxRssBytes;
+    const paired = pairedRatios(byId.get(r.fastestPeer.tool)!, oursFull!);
     lines.push(
-      `objgraph full vs the fastest peer (${labelOf(r.fastestPeer.tool)}, ${fmtSec(r.fastestPeer.ms)}): **${fmtRatio(ratio)}** (target ≥ 5×); ` +
-        `peak RSS / file: **${rss !== null ? (rss / s.bytes).toFixed(2) : '—'}** (target ≤ 1.0).`,
+      `objgraph full vs the fastest peer (${labelOf(r.fastestPeer.tool)}, ${fmtSec(r.fastestPeer.ms)}): **${fmtRatio(ratio)}** (target ≥ 5×` +
+        (paired.length > 1 ? `; run by run: ${paired.map(fmtRatio).join(', ')}` : '') +
+        `); peak RSS / file: **${rss !== null ? (rss / s.bytes).toFixed(2) : '—'}** (target ≤ 1.0).`,
     );
   } else if (r.fastestPeer) {
     lines.push(`Fastest peer: ${labelOf(r.fastestPeer.tool)}, ${fmtSec(r.fastestPeer.ms)}.`);
