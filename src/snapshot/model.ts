@@ -362,44 +362,42 @@ export class HeapSnapshot {
    * and embedder objects (even ids, not stable across snapshots) are not.
    */
   isUserVisible(ordinal: number): boolean {
-    const t = this.nodeType[ordinal];
-    const T = this.types;
-    if (t === T.native) return (this.nodeId[ordinal]! & 1) === 1 && !this.isSystemName(this.nodeName[ordinal]!);
-    if (t === T.object) return !this.isSystemName(this.nodeName[ordinal]!);
-    return (
-      t === T.object ||
-      t === T.closure ||
-      t === T.string ||
-      t === T.consString ||
-      t === T.slicedString ||
-      t === T.number ||
-      t === T.symbol ||
-      t === T.bigint ||
-      t === T.regexp
-    );
+    const r = this.visibilityRule()[this.nodeType[ordinal]!];
+    return r === 1 || (r === 2 && this.isVisibleByName(ordinal));
   }
 
   private systemNames: Uint8Array | undefined; // per string: 0 unknown, 1 no, 2 yes
   private visibleArray: Uint8Array | null = null;
+  private visibleRule: Uint8Array | undefined;
+
+  /** Per node type: 0 never visible, 1 always, 2 as {@link isVisibleByName} says. */
+  private visibilityRule(): Uint8Array {
+    if (!this.visibleRule) {
+      const T = this.types;
+      const rule = new Uint8Array(this.nodeTypeNames.length);
+      for (const t of [T.closure, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint, T.regexp]) if (t >= 0) rule[t] = 1;
+      if (T.object >= 0) rule[T.object] = 2;
+      if (T.native >= 0) rule[T.native] = 2;
+      this.visibleRule = rule;
+    }
+    return this.visibleRule;
+  }
+
+  /** For an object or native object: visible unless V8 labels it `system / …`, or it is an embedder object (even id). */
+  private isVisibleByName(ordinal: number): boolean {
+    return (this.nodeType[ordinal] !== this.types.native || (this.nodeId[ordinal]! & 1) === 1) && !this.isSystemName(this.nodeName[ordinal]!);
+  }
 
   /** {@link isUserVisible} of every node (1 or 0), computed once. */
   userVisibleFlags(): Uint8Array {
     if (this.visibleArray) return this.visibleArray;
     const n = this.nodeCount;
     const out = new Uint8Array(n);
-    // Per node type: 0 never visible, 1 always, 2 depends on the name (and, for native, the id).
-    const T = this.types;
-    const rule = new Uint8Array(this.nodeTypeNames.length);
-    for (const t of [T.closure, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint, T.regexp]) if (t >= 0) rule[t] = 1;
-    if (T.object >= 0) rule[T.object] = 2;
-    if (T.native >= 0) rule[T.native] = 2;
-    const { nodeType, nodeName, nodeId } = this;
-    const native = T.native;
+    const rule = this.visibilityRule();
+    const nodeType = this.nodeType;
     for (let i = 0; i < n; i++) {
-      const t = nodeType[i]!;
-      const r = rule[t];
-      if (r === 1) out[i] = 1;
-      else if (r === 2 && (t !== native || (nodeId[i]! & 1) === 1) && !this.isSystemName(nodeName[i]!)) out[i] = 1;
+      const r = rule[nodeType[i]!];
+      if (r === 1 || (r === 2 && this.isVisibleByName(i))) out[i] = 1;
     }
     this.visibleArray = out;
     return out;
