@@ -77,6 +77,29 @@ test('number sections (samples, locations) parse exactly, signs included, whatev
   assert.throws(() => new SnapshotParser().write(broken), new RegExp(`unexpected 'x' in the "samples" array \\(at byte ${at}\\)`));
 });
 
+test('locations: 32-bit while every value fits, more rows than nodes, and wider values after 32-bit ones', () => {
+  const parsed = JSON.parse(smallSnapshot());
+  const nodes = parsed.snapshot.node_count as number;
+  const parse = (locations: number[], size: number): Uint32Array | Float64Array => {
+    parsed.locations = locations;
+    const bytes = Buffer.from(JSON.stringify(parsed));
+    const parser = new SnapshotParser();
+    for (let i = 0; i < bytes.length; i += size) parser.write(bytes.subarray(i, i + size));
+    return parser.end().locations;
+  };
+  // Three rows per node: more than the room reserved for one row per node.
+  const many = Array.from({ length: 12 * nodes }, (_, i) => (i * 7919) % 100_000);
+  const wide = [...many.slice(0, 40), 2 ** 32, 5, 0xffffffff, -3, 9];
+  for (const size of [3, 64, 100_000]) {
+    const a = parse(many, size);
+    assert.ok(a instanceof Uint32Array, `32-bit locations with chunks of ${size}`);
+    assert.deepEqual([...a], many, `locations with chunks of ${size}`);
+    const b = parse(wide, size);
+    assert.ok(b instanceof Float64Array, `wide locations with chunks of ${size}`);
+    assert.deepEqual([...b], wide, `wide locations with chunks of ${size}`);
+  }
+});
+
 test('string chunks (as the inspector sends them) parse like bytes', () => {
   const text = smallSnapshot();
   // Split by code points (the inspector's chunks are ASCII: V8 escapes the rest).

@@ -172,10 +172,35 @@ const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 const MAX_KEY_BYTES = 4096;
 const PROGRESS_STEP = 8 * 1024 * 1024;
 
-/** A growable array of numbers (for the small sections: locations, samples, trace infos). */
+/**
+ * A growable array of numbers (for the small sections: locations, samples,
+ * trace infos). A {@link NumberList.compact} list moves each chunk's numbers
+ * out of `data` into 32-bit storage sized by an upper bound, so that no
+ * doubled or trimmed copy is left for the garbage collector (the `locations`
+ * of a 2 GB snapshot are over 60 MB as 32-bit numbers).
+ */
 class NumberList {
   data = new Float64Array(1024);
   length = 0;
+  /** A compact list's numbers so far, while every one is a 32-bit unsigned integer. */
+  private u32: Uint32Array | undefined;
+  private u32Length = 0;
+
+  /**
+   * A list stored as 32-bit unsigned integers while every value is one, in
+   * an array of `bound` entries allocated up front: its pages take memory
+   * only as they fill. Call {@link settle} after each chunk.
+   */
+  static compact(bound: number): NumberList {
+    const list = new NumberList();
+    try {
+      list.u32 = new Uint32Array(bound);
+    } catch {
+      // Too large to reserve: a plain list.
+    }
+    return list;
+  }
+
   /** Makes room for `more` numbers. */
   reserve(more: number): void {
     if (this.length + more <= this.data.length) return;
@@ -183,11 +208,51 @@ class NumberList {
     d.set(this.data.subarray(0, this.length));
     this.data = d;
   }
+
+  /** Moves the numbers in `data` to a compact list's storage (nothing for other lists). */
+  settle(): void {
+    const u32 = this.u32;
+    if (u32 === undefined) return;
+    const data = this.data;
+    const m = this.length;
+    for (let i = 0; i < m; i++) {
+      const v = data[i]!;
+      if (v >>> 0 !== v) {
+        this.widen();
+        return;
+      }
+    }
+    let store = u32;
+    if (this.u32Length + m > store.length) {
+      store = new Uint32Array(Math.max(store.length * 2, this.u32Length + m));
+      store.set(u32.subarray(0, this.u32Length));
+      this.u32 = store;
+    }
+    store.set(data.subarray(0, m), this.u32Length);
+    this.u32Length += m;
+    this.length = 0;
+  }
+
+  /** A value that is not a 32-bit unsigned integer: the list goes on as a plain one. */
+  private widen(): void {
+    const kept = this.u32Length;
+    const d = new Float64Array(Math.max(1024, 2 * (kept + this.length)));
+    d.set(this.u32!.subarray(0, kept));
+    d.set(this.data.subarray(0, this.length), kept);
+    this.data = d;
+    this.length += kept;
+    this.u32 = undefined;
+    this.u32Length = 0;
+  }
+
   toArray(): Float64Array {
     return this.data.slice(0, this.length);
   }
   /** As {@link toArray}, but in half the memory when all values are 32-bit unsigned integers. */
   toCompactArray(): Uint32Array | Float64Array {
+    // A compact list's storage is returned as a view: copying it to trim would leave the
+    // whole array as garbage.
+    if (this.u32 !== undefined) return this.u32.subarray(0, this.u32Length);
     const data = this.data;
     const length = this.length;
     for (let i = 0; i < length; i++) {
@@ -588,10 +653,16 @@ export class SnapshotParser {
       case 'samples':
       case 'trace_function_infos':
         expectArray();
-        this.numbers = new NumberList();
-        if (key === 'locations') this.locations = this.numbers;
-        else if (key === 'samples') this.samples = this.numbers;
-        else this.traceInfos = this.numbers;
+        if (key === 'locations') {
+          // V8 writes one location per function: at most one row per node.
+          const fields = this.header?.meta.location_fields?.length ?? 0;
+          this.numbers = fields > 0 && this.nodeCount > 0 ? NumberList.compact(fields * this.nodeCount) : new NumberList();
+          this.locations = this.numbers;
+        } else {
+          this.numbers = new NumberList();
+          if (key === 'samples') this.samples = this.numbers;
+          else this.traceInfos = this.numbers;
+        }
         this.mode = Mode.Numbers;
         this.resetNumbers();
         return;
@@ -1071,6 +1142,7 @@ export class SnapshotParser {
       }
     }
     list.length = n;
+    list.settle();
     this.acc = v;
     this.inNum = inNum;
     this.neg = neg;

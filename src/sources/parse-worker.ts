@@ -93,7 +93,11 @@ for (;;) {
   let answer: ParseAnswer;
   let transfer: ArrayBuffer[] = [];
   try {
-    const data = parseOne();
+    const parsed = parseOne();
+    // The locations are a view of an array sized by an upper bound: posted as it is, the whole
+    // array would be copied. A trimmed copy goes instead (and is transferred).
+    const { locations } = parsed;
+    const data = locations.byteLength === locations.buffer.byteLength ? parsed : { ...parsed, locations: locations.slice() };
     const strings = data.strings.parts();
     transfer = buffersOf(data, strings.blocks);
     answer = { ok: true, data: { ...data, strings: undefined as never }, strings };
