@@ -337,65 +337,82 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     }
   }
 
-  // Vertices are numbered 1..n (ordinal + 1); 0 means "none". `pre` is the depth-first number.
+  // Vertices are ordinal + 1, and 0 means "none". `pre` gives each vertex its depth-first
+  // number (0 until reached); every other array is indexed by that number, 1..n, so the
+  // phases after the search need neither `pre` nor its inverse until the end, and no array
+  // indexed by vertex is kept beside its copy by number.
   const size = n + 1;
-  const pre = new Uint32Array(size);
-  const vertex = new Uint32Array(size);
-  const parent = new Uint32Array(size); // becomes the immediate dominator
-  // `label` and the search's edge cursors share one buffer (the cursors become the
-  // evaluation forest's `ancestor` links), which holds the retained sizes at the end.
-  const shared = new ArrayBuffer(8 * size);
-  const label = new Uint32Array(shared, 0, size);
-  const nextEdge = new Uint32Array(shared, 4 * size, size);
-  // Back and cross edges by their target's depth-first number (CSR; counted during the
-  // search, filled after it). Once a vertex is evaluated, the slot that ended its list
-  // holds its semidominator.
-  const predFirst = new Uint32Array(size + 1);
+  const pre = new Uint32Array(size); // becomes the dominators by ordinal
+  const parent = new Uint32Array(size); // the parent's number; becomes the immediate dominator's
+  const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
+  // The starts of the back/cross predecessor lists and the evaluation forest's links share
+  // one buffer, which holds the retained sizes at the end. The links' half is not touched
+  // (and takes no memory) before the semidominator phase.
+  const shared = new ArrayBuffer(4 * (2 * size + 1));
+  const predFirst = new Uint32Array(shared, 0, size + 1);
+  // The search's path: vertex, its number and its next edge, three words per level.
+  let path = new Uint32Array(3 * 1024);
   let count = 0;
 
-  const dfs = (start: number): void => {
-    nextEdge[start] = firstEdge[start - 1]!;
+  // Depth-first search from `start`, whose parent is numbered `parentNumber`. It counts the
+  // back and cross edges per target, and clears the essential bit of tree and forward edges,
+  // which only lower their target's semidominator candidate; the back and cross edges keep
+  // theirs, for the evaluation phase.
+  const dfs = (start: number, parentNumber: number): void => {
     let v = start;
-    while (v !== 0) {
-      let pv = pre[v]!;
-      if (pv === 0) {
-        pv = pre[v] = ++count;
-        vertex[count] = v;
-      }
-      let next = parent[v]!;
-      const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-      for (let e = nextEdge[v]!; e < end; e++) {
+    let pv = (pre[v] = ++count);
+    parent[pv] = parentNumber;
+    label[pv] = 1;
+    let e = firstEdge[v - 1]!;
+    let end = firstEdge[v]!;
+    let depth = 0;
+    search: for (;;) {
+      for (; e < end; e++) {
         const bit = 1 << (e & 7);
         if ((essential[e >>> 3]! & bit) === 0) continue;
         const w = edgeTo[e]! + 1;
         const pw = pre[w]!;
         if (pw === 0) {
-          // Tree edge: the parent is the first semidominator candidate.
+          // Tree edge: v waits on the path; the parent is w's first semidominator candidate.
           essential[e >>> 3]! ^= bit;
-          parent[w] = v;
-          label[w] = pv;
-          nextEdge[w] = firstEdge[w - 1]!;
-          nextEdge[v] = e + 1;
-          next = w;
-          break;
+          if (3 * depth + 3 > path.length) {
+            const grown = new Uint32Array(path.length * 2);
+            grown.set(path);
+            path = grown;
+          }
+          path[3 * depth] = v;
+          path[3 * depth + 1] = pv;
+          path[3 * depth + 2] = e + 1;
+          depth++;
+          const nw = (pre[w] = ++count);
+          parent[nw] = pv;
+          label[nw] = pv;
+          v = w;
+          pv = nw;
+          e = firstEdge[w - 1]!;
+          end = firstEdge[w]!;
+          continue search;
         }
         if (pw > pv) {
           // Forward edge (w descends from v): v itself is a candidate.
           essential[e >>> 3]! ^= bit;
-          if (pv < label[w]!) label[w] = pv;
+          if (pv < label[pw]!) label[pw] = pv;
         } else {
           // Back or cross edge: evaluated when w's semidominator is computed.
           predFirst[pw]!++;
         }
       }
-      if (next === parent[v]) nextEdge[v] = end;
-      v = next;
+      if (depth === 0) return;
+      depth--;
+      v = path[3 * depth]!;
+      pv = path[3 * depth + 1]!;
+      e = path[3 * depth + 2]!;
+      end = firstEdge[v]!;
     }
   };
 
   const r = rootOrdinal + 1;
-  label[r] = 1;
-  dfs(r);
+  dfs(r, 0);
   if (count < n) {
     // Nodes held only through weak edges (no essential retainer): traverse from each as if
     // from the root, which makes the root their semidominator. The search followed every
@@ -414,11 +431,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     for (let v = 1; v <= n; v++) {
       if (pre[v] !== 0) continue;
       const o = v - 1;
-      if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) {
-        parent[v] = r;
-        label[v] = 1;
-        dfs(v);
-      }
+      if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) dfs(v, 1);
     }
   }
   const searched = count;
@@ -427,34 +440,33 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     // edges were never searched, so they take no part in anyone's semidominator.
     for (let v = 1; v <= n; v++) {
       if (pre[v] !== 0) continue;
-      parent[v] = r;
       pre[v] = ++count;
-      vertex[count] = v;
+      parent[count] = 1;
     }
   }
 
-  // Fill the back/cross predecessor lists: inclusive prefix sums, then a decrementing fill
-  // leaves predFirst[i] at the start of the list of the vertex numbered i, and
+  // Fill the back/cross predecessor lists (source numbers): inclusive prefix sums, then a
+  // decrementing fill leaves predFirst[i] at the start of the list of number i, and
   // predFirst[i + 1] at its end.
   for (let i = 1; i <= n; i++) predFirst[i]! += predFirst[i - 1]!;
   const crossCount = predFirst[n]!;
   predFirst[n + 1] = crossCount;
   const predFrom = new Uint32Array(crossCount);
   for (let o = 0; o < n; o++) {
-    if (pre[o + 1]! > searched) continue; // never searched: its edges were not classified
+    const po = pre[o + 1]!;
+    if (po > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
-      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[edgeTo[e]! + 1]!]!] = o + 1;
+      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[edgeTo[e]! + 1]!]!] = po;
     }
   }
 
   // Semidominators, in reverse depth-first order. `label` holds semidominator numbers, so
   // evaluation compares them directly; path compression uses a small growable stack.
   let stack = new Uint32Array(1024);
-  const ancestor = nextEdge.fill(0);
+  const ancestor = new Uint32Array(shared, 4 * (size + 1), size);
   for (let i = searched; i >= 2; i--) {
-    const w = vertex[i]!;
-    let sw = label[w]!;
+    let sw = label[i]!;
     const kEnd = predFirst[i + 1]!;
     for (let k = predFirst[i]!; k < kEnd; k++) {
       const v = predFrom[k]!;
@@ -480,9 +492,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
       const lv = label[v]!;
       if (lv < sw) sw = lv;
     }
-    label[w] = sw;
+    label[i] = sw;
     predFirst[i + 1] = sw; // the end of this list is no longer needed: keep the semidominator
-    ancestor[w] = parent[w]!;
+    ancestor[i] = parent[i]!;
   }
 
   // Immediate dominators, in depth-first order: the nearest ancestor of the parent, in the
@@ -492,31 +504,32 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   // `label` and `ancestor` are spent: they become each vertex's depth and jump pointer.
   const depth = label;
   const jump = ancestor;
-  parent[r] = r;
-  depth[r] = 0;
-  jump[r] = r;
+  parent[1] = 1;
+  depth[1] = 0;
+  jump[1] = 1;
   for (let i = 2; i <= searched; i++) {
-    const w = vertex[i]!;
     const sw = predFirst[i + 1]!;
-    let d = parent[w]!;
-    while (pre[d]! > sw) {
+    let d = parent[i]!;
+    while (d > sw) {
       const j = jump[d]!;
-      d = pre[j]! > sw ? j : parent[d]!;
+      d = j > sw ? j : parent[d]!;
     }
-    parent[w] = d;
-    depth[w] = depth[d]! + 1;
+    parent[i] = d;
+    depth[i] = depth[d]! + 1;
     const jd = jump[d]!;
-    jump[w] = depth[d]! - depth[jd]! === depth[jd]! - depth[jump[jd]!]! ? jump[jd]! : d;
+    jump[i] = depth[d]! - depth[jd]! === depth[jd]! - depth[jump[jd]!]! ? jump[jd]! : d;
   }
-  parent[0] = r;
 
-  // Vertex numbers to ordinals, in place (each step reads the slot after the one it writes).
-  const dom = parent;
-  for (let v = 0; v < n; v++) dom[v] = dom[v + 1]! - 1;
-  const dominators = dom.subarray(0, n);
+  // Back to ordinals. The depths give way to the vertex of each number (an inversion in
+  // place would follow each cycle of the permutation one dependent load at a time, several
+  // times slower than this scatter), then `pre` to the dominators by ordinal.
+  const vertex = label;
+  for (let v = 0; v <= n; v++) vertex[pre[v]!] = v;
+  const dominators = pre.subarray(0, n);
+  for (let i = 1; i <= n; i++) dominators[vertex[i]! - 1] = vertex[parent[i]!]! - 1;
   const retained = new Float64Array(shared, 0, n);
   retained.set(shallowSizes());
-  for (let i = count; i > 1; i--) {
+  for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
