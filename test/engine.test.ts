@@ -345,3 +345,24 @@ test('self sizes beyond 32 bits switch the sizes to doubles mid-parse, keeping e
   assert.equal(s.retainedSizes()[1], 10 + smallSum + huge);
   assert.equal(s.totalSize(), 10 + smallSum + huge);
 });
+
+test('retained sizes are 32-bit while the heap total fits in 32 bits, and exact at the limit', () => {
+  // A chain root → Window → a → b → c whose sizes add up to `total`: the Window retains them all.
+  const chain = (total: number): Snapshot => {
+    const third = Math.floor((total - 10) / 3);
+    const sizes = [10, third, third, total - 10 - 2 * third];
+    const list: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }];
+    sizes.forEach((size, i) => list.push({ type: 'object', name: i === 0 ? 'Window' : `N${i}`, id: 3 + 2 * i, size }));
+    const edges: SyntheticEdge[] = [[0, 'shortcut', 'w', 1]];
+    for (let i = 1; i < 4; i++) edges.push([i, 'property', 'next', i + 1]);
+    return parseChunks([syntheticSnapshot(list, edges)]);
+  };
+  const narrow = chain(0xffffffff);
+  assert.ok(narrow.retainedSizes() instanceof Uint32Array);
+  assert.equal(narrow.retainedSizes()[1], 0xffffffff);
+  assert.equal(narrow.retainedSizes()[2], 0xffffffff - 10);
+  const wide = chain(0x100000000);
+  assert.ok(wide.retainedSizes() instanceof Float64Array);
+  assert.equal(wide.retainedSizes()[1], 0x100000000);
+  assert.equal(wide.retainedSizes()[0], 0x100000000);
+});

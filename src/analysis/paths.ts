@@ -427,7 +427,7 @@ export function whyAlive(snap: HeapSnapshot, node: HeapNode, options: WhyAliveOp
   };
 }
 
-function aliveStep(node: HeapNode, via: ChainStep | null, shallow: Uint32Array | Float64Array, retained: Float64Array | null): AliveStep {
+function aliveStep(node: HeapNode, via: ChainStep | null, shallow: Uint32Array | Float64Array, retained: Uint32Array | Float64Array | null): AliveStep {
   return { node, via, selfSize: shallow[node.ordinal]!, retainedSize: retained ? retained[node.ordinal]! : null };
 }
 

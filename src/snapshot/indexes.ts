@@ -272,8 +272,8 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
 export interface DominatorResult {
   /** Immediate dominator ordinal of every node (the root dominates itself). */
   dominators: Uint32Array;
-  /** Retained size of every node. */
-  retained: Float64Array;
+  /** Retained size of every node: 32-bit when the shallow sizes are (their total fits). */
+  retained: Uint32Array | Float64Array;
 }
 
 /**
@@ -343,11 +343,11 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   // indexed by vertex is kept beside its copy by number.
   const size = n + 1;
   const pre = new Uint32Array(size); // becomes the dominators by ordinal
-  const parent = new Uint32Array(size); // the parent's number; becomes the immediate dominator's
+  const parent = new Uint32Array(size); // the parent's number; the immediate dominator's; 32-bit retained sizes
   const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
   // The starts of the back/cross predecessor lists and the evaluation forest's links share
-  // one buffer, which holds the retained sizes at the end. The links' half is not touched
-  // (and takes no memory) before the semidominator phase.
+  // one buffer, which holds the retained sizes at the end when they need doubles. The
+  // links' half is not touched (and takes no memory) before the semidominator phase.
   const shared = new ArrayBuffer(4 * (2 * size + 1));
   const predFirst = new Uint32Array(shared, 0, size + 1);
   // The search's path: vertex, its number and its next edge, three words per level.
@@ -527,8 +527,12 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   for (let v = 0; v <= n; v++) vertex[pre[v]!] = v;
   const dominators = pre.subarray(0, n);
   for (let i = 1; i <= n; i++) dominators[vertex[i]! - 1] = vertex[parent[i]!]! - 1;
-  const retained = new Float64Array(shared, 0, n);
-  retained.set(shallowSizes());
+  // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits
+  // (the shallow sizes are then 32-bit), so does every sum, and the spent parent array takes
+  // them instead of a new array of doubles.
+  const sizes = shallowSizes();
+  const retained = sizes instanceof Uint32Array ? parent.subarray(0, n) : new Float64Array(shared, 0, n);
+  retained.set(sizes);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;

@@ -114,7 +114,7 @@ export class HeapSnapshot {
   private shallow: Uint32Array | Float64Array | undefined;
   private distanceArray: Int32Array | undefined;
   private dominatorArray: Uint32Array | undefined;
-  private retainedArray: Float64Array | undefined;
+  private retainedArray: Uint32Array | Float64Array | undefined;
   private dominatedIndex: DominatedIndex | undefined;
   private idIndex: { ids: Uint32Array; ordinals: Uint32Array } | undefined;
   private classArray: Uint32Array | undefined;
@@ -611,8 +611,12 @@ export class HeapSnapshot {
     return this.dominatorArray!;
   }
 
-  /** Retained size of every node: the bytes freed if it were released. */
-  retainedSizes(): Float64Array {
+  /**
+   * Retained size of every node: the bytes freed if it were released. A
+   * 32-bit array when the heap's total size fits in 32 bits (as for
+   * {@link shallowSizes}).
+   */
+  retainedSizes(): Uint32Array | Float64Array {
     if (!this.retainedArray) this.buildDominatorIndexes();
     return this.retainedArray!;
   }
