@@ -59,8 +59,12 @@ export interface CensusResultOptions extends CensusOptions {
 
 /** Ordinals of the nodes selected by `options` (in snapshot order), as a mask. */
 export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Uint8Array {
+  return markNodes(snap, options, new Uint8Array(snap.nodeCount));
+}
+
+/** Sets `mask[i]` to 1 for each node selected by `options` (the others are left at 0). */
+function markNodes<T extends Uint8Array | Int32Array>(snap: HeapSnapshot, options: CensusOptions, mask: T): T {
   const n = snap.nodeCount;
-  const mask = new Uint8Array(n);
   // DevTools' self sizes move the size of internal arrays to their owner;
   // nodes the user can see are never owned, so their DevTools size is zero
   // only if their own size is (and that index is built only then).
@@ -109,22 +113,24 @@ function classArray(snap: HeapSnapshot, options: CensusOptions): Uint32Array {
  * stats.get('Session'); // { name: 'Session', count: 200, selfSize: 9600, retainedSize: 52000 }
  */
 export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): Map<string, ClassStats> {
-  const mask = selectNodes(snap, options);
+  // The dominator tree first: the arrays below then take the place of its spent temporaries.
+  if (options.retainedSizes) snap.dominated();
   const classes = classArray(snap, options);
   const shallow = snap.shallowSizes();
   const distances = options.distances ? snap.distances() : undefined;
   // Aggregate by dense class number (one per class string index) into typed arrays;
-  // decode each class name once. `classOf` keeps each selected node's number plus one for
-  // the retained-size walk (0 for the others, so that the fresh array needs no fill); so
-  // does `slots`, per class string index.
+  // decode each class name once. `classOf` marks the selected nodes (1), then keeps each
+  // one's class number plus one for the retained-size walk (0 for the others); so does
+  // `slots`, per class string index.
+  const n = snap.nodeCount;
+  const classOf = markNodes(snap, options, new Int32Array(snap.scratch(4 * n), 0, n));
   const slots = new Int32Array(snap.strings.size);
   const keys: number[] = [];
-  const classOf = new Int32Array(mask.length);
   let countOf = new Float64Array(256);
   let selfOf = new Float64Array(256);
   let distanceOf = new Int32Array(256);
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
+  for (let i = 0; i < n; i++) {
+    if (classOf[i] === 0) continue;
     const c = classes[i]!;
     let k = slots[c]! - 1;
     if (k < 0) {
@@ -152,6 +158,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
     }
   }
   const retained = options.retainedSizes ? classRetainedSizes(snap, classOf, keys.length) : undefined;
+  snap.lendScratch([classOf.buffer as ArrayBuffer]);
   const out = new Map<string, ClassStats>();
   keys.forEach((c, k) => {
     const name = snap.strings.get(c);

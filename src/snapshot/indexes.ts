@@ -274,6 +274,8 @@ export interface DominatorResult {
   dominators: Uint32Array;
   /** Retained size of every node: 32-bit when the shallow sizes are (their total fits). */
   retained: Uint32Array | Float64Array;
+  /** The buffers of the spent temporaries, for later builds to reuse. */
+  spent: ArrayBuffer[];
 }
 
 /**
@@ -290,7 +292,7 @@ export interface DominatorResult {
  */
 export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array | Float64Array): DominatorResult {
   const n = s.nodeCount;
-  if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0) };
+  if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), spent: [] };
   const { edgeTo, edgeType, edgeName, firstEdge, nodeId } = s;
   const weak = s.edgeTypes.weak;
   const shortcut = s.edgeTypes.shortcut;
@@ -339,8 +341,8 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
 
   // Vertices are ordinal + 1, and 0 means "none". `pre` gives each vertex its depth-first
   // number (0 until reached); every other array is indexed by that number, 1..n, so the
-  // phases after the search need neither `pre` nor its inverse until the end, and no array
-  // indexed by vertex is kept beside its copy by number.
+  // search needs no number-to-vertex array, the semidominator and dominator phases look
+  // up neither, and no array indexed by vertex is kept beside its copy by number.
   const size = n + 1;
   const pre = new Uint32Array(size); // becomes the dominators by ordinal
   const parent = new Uint32Array(size); // the parent's number; the immediate dominator's; 32-bit retained sizes
@@ -537,7 +539,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
-  return { dominators, retained };
+  const spent = [label.buffer, predFrom.buffer];
+  if (retained instanceof Uint32Array) spent.push(shared);
+  return { dominators, retained, spent };
 }
 
 /** Children lists of the dominator tree: node i dominates `nodes[first[i] .. first[i+1])`. */
@@ -551,12 +555,16 @@ export function buildDominated(s: HeapSnapshot, dominators: Uint32Array): Domina
   const root = s.rootOrdinal;
   // Counts, inclusive prefix sums (each entry the end of its list), then a decrementing
   // fill in reverse, which leaves each entry at the start of its list, in ordinal order.
-  const first = new Uint32Array(n + 1);
+  // Both arrays are kept, in one buffer: one the dominator build is done with only when it
+  // is about their joint size.
+  const total = Math.max(0, n - 1);
+  const bytes = 4 * (n + 1 + total);
+  const buffer = s.scratch(bytes, bytes + 4 * (n >>> 4), 4 * (n + 1));
+  const first = new Uint32Array(buffer, 0, n + 1);
   for (let v = 0; v < n; v++) if (v !== root) first[dominators[v]!]!++;
   for (let i = 1; i < n; i++) first[i]! += first[i - 1]!;
-  const total = Math.max(0, n - 1);
   first[n] = total;
-  const nodes = new Uint32Array(total);
+  const nodes = new Uint32Array(buffer, 4 * (n + 1), total);
   for (let v = n - 1; v >= 0; v--) if (v !== root) nodes[--first[dominators[v]!]!] = v;
   return { first, nodes };
 }

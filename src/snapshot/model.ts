@@ -123,6 +123,8 @@ export class HeapSnapshot {
   private pageOwnedFlags: Uint8Array | undefined;
   private ownedJob: ShallowJob | undefined;
   private weakMapNames: WeakMapEdgeNames | undefined;
+  /** Buffers an index build is done with, lent to the builds that follow (see {@link scratch}). */
+  private spare: WeakRef<ArrayBuffer>[] = [];
 
   constructor(data: SnapshotData) {
     this.source = data.source;
@@ -422,7 +424,8 @@ export class HeapSnapshot {
   classIndexes(): Uint32Array {
     if (this.classArray) return this.classArray;
     const n = this.nodeCount;
-    const out = new Uint32Array(n);
+    // Every entry is written: a lent buffer of about the size needs no zeroing.
+    const out = new Uint32Array(this.scratch(4 * n, 4 * (n + 2), 0), 0, n);
     const T = this.types;
     const strings = this.strings;
     const byType = this.nodeTypeNames.map((name) => strings.intern(`(${name})`));
@@ -600,9 +603,40 @@ export class HeapSnapshot {
       if (job && !this.shallow) this.shallow = this.build('shallow sizes', this.nodeCount, () => job.joinSync()) ?? undefined;
       return this.shallowSizes();
     };
-    const { dominators, retained } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallowSizes));
+    const { dominators, retained, spent } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallowSizes));
     this.dominatorArray = dominators;
     this.retainedArray = retained;
+    this.lendScratch(spent);
+  }
+
+  /**
+   * @internal Lends buffers an index build is done with to the builds that
+   * follow (after the dominators: their child lists, the class names and the
+   * census). During a long synchronous computation the garbage collector
+   * frees large buffers late, so new arrays would add to the peak memory
+   * instead of taking the place of the spent ones. The buffers are held
+   * weakly: the collector may still free them, and does once the current
+   * synchronous run is over.
+   */
+  lendScratch(buffers: readonly ArrayBuffer[]): void {
+    for (const b of buffers) this.spare.push(new WeakRef(b));
+  }
+
+  /**
+   * @internal The smallest lent buffer of `bytes` to `most` bytes, its first
+   * `zeroBytes` bytes zeroed; a new (zeroed) buffer when none fits. A result
+   * kept for good should bound `most`, or it keeps a larger buffer alive.
+   */
+  scratch(bytes: number, most = Infinity, zeroBytes = bytes): ArrayBuffer {
+    const live = this.spare.map((r) => r.deref()).filter((b): b is ArrayBuffer => b !== undefined);
+    let best: ArrayBuffer | undefined;
+    for (const b of live) {
+      if (b.byteLength >= bytes && b.byteLength <= most && (best === undefined || b.byteLength < best.byteLength)) best = b;
+    }
+    this.spare = live.filter((b) => b !== best).map((b) => new WeakRef(b));
+    if (best === undefined) return new ArrayBuffer(bytes);
+    if (zeroBytes > 0) new Uint8Array(best, 0, zeroBytes).fill(0);
+    return best;
   }
 
   /** Immediate dominator ordinal of every node; the root is its own dominator. */
