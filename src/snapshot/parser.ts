@@ -215,12 +215,9 @@ class NumberList {
     if (u32 === undefined) return;
     const data = this.data;
     const m = this.length;
-    for (let i = 0; i < m; i++) {
-      const v = data[i]!;
-      if (v >>> 0 !== v) {
-        this.widen();
-        return;
-      }
+    if (!allUint32(data, m)) {
+      this.widen();
+      return;
     }
     let store = u32;
     if (this.u32Length + m > store.length) {
@@ -255,14 +252,20 @@ class NumberList {
     if (this.u32 !== undefined) return this.u32.subarray(0, this.u32Length);
     const data = this.data;
     const length = this.length;
-    for (let i = 0; i < length; i++) {
-      const v = data[i]!;
-      if (!(v >= 0 && v <= 0xffffffff && v === Math.floor(v))) return this.toArray();
-    }
+    if (!allUint32(data, length)) return this.toArray();
     const out = new Uint32Array(length);
     out.set(data.subarray(0, length));
     return out;
   }
+}
+
+/** Whether `data[0 .. length)` are all 32-bit unsigned integers. */
+function allUint32(data: Float64Array, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const v = data[i]!;
+    if (v >>> 0 !== v) return false;
+  }
+  return true;
 }
 
 /**
