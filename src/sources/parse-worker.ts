@@ -66,6 +66,22 @@ function parseOne(): SnapshotData {
   }
 }
 
+/**
+ * `data` with each typed array that is a view into a larger buffer of its own
+ * (the locations are a view of an array sized by an upper bound) replaced by
+ * a trimmed copy: posted as it is, a view takes its whole buffer along.
+ */
+function trimmed(data: SnapshotData): SnapshotData {
+  const out: Record<string, unknown> = { ...data };
+  for (const [key, v] of Object.entries(data)) {
+    // (Not a Buffer, whose `slice` is a view.)
+    if (ArrayBuffer.isView(v) && !Buffer.isBuffer(v) && v.buffer instanceof ArrayBuffer && v.byteLength !== v.buffer.byteLength) {
+      out[key] = (v as Uint8Array).slice();
+    }
+  }
+  return out as unknown as SnapshotData;
+}
+
 /** Every buffer of `data` that is wholly its own, for the transfer list (views into a shared pool are copied). */
 function buffersOf(data: SnapshotData, blocks: Uint8Array[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
@@ -93,11 +109,7 @@ for (;;) {
   let answer: ParseAnswer;
   let transfer: ArrayBuffer[] = [];
   try {
-    const parsed = parseOne();
-    // The locations are a view of an array sized by an upper bound: posted as it is, the whole
-    // array would be copied. A trimmed copy goes instead (and is transferred).
-    const { locations } = parsed;
-    const data = locations.byteLength === locations.buffer.byteLength ? parsed : { ...parsed, locations: locations.slice() };
+    const data = trimmed(parseOne());
     const strings = data.strings.parts();
     transfer = buffersOf(data, strings.blocks);
     answer = { ok: true, data: { ...data, strings: undefined as never }, strings };
