@@ -81,7 +81,7 @@ function scannedNumbers(fn: () => void): number {
   return numbers;
 }
 
-const fields = ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo', 'locations', 'samples'] as const;
+const fields = ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeName', 'edgeWord', 'locations', 'samples'] as const;
 
 test('the WebAssembly scanner is available on this Node.js', () => {
   assert.ok(WasmNumbers.create() !== null, 'WebAssembly with SIMD should be there');

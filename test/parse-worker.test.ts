@@ -11,7 +11,7 @@ import { knownHeap } from './fixtures.js';
 function assertSameData(a: HeapSnapshot, b: HeapSnapshot): void {
   assert.equal(a.nodeCount, b.nodeCount);
   assert.equal(a.edgeCount, b.edgeCount);
-  for (const f of ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo'] as const) {
+  for (const f of ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeName', 'edgeWord'] as const) {
     assert.deepEqual(a[f], b[f], f);
   }
   assert.equal(a.strings.count, b.strings.count);

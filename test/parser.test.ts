@@ -122,7 +122,7 @@ test('a real snapshot loads the same from a path, a stream, chunks, gzip and syn
     assert.equal(s.nodeCount, fromPath.nodeCount);
     assert.equal(s.edgeCount, fromPath.edgeCount);
     assert.deepEqual(s.nodeId, fromPath.nodeId);
-    assert.deepEqual(s.edgeTo, fromPath.edgeTo);
+    assert.deepEqual(s.edgeWord, fromPath.edgeWord);
     assert.equal(s.count('Session'), 200);
   }
   assert.equal(fromStream.source, '<stream>');
@@ -308,6 +308,34 @@ test('bad input: node and edge types beyond the lists in meta', () => {
   // 256 + 1 would pass for type 1 if it were checked after storing in a byte.
   edges.edges[3] = 257;
   assertRejects(write('bad-edge-type.heapsnapshot', JSON.stringify(edges)), new RegExp(`edge 1 has type 257, but meta lists ${edgeTypes} edge types`));
+});
+
+test('each edge keeps its type and target, for every edge type and the last node', () => {
+  // One edge of each of the 7 types, the last (weak, the highest type number) to the last node.
+  const types = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];
+  const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }];
+  for (let i = 0; i < types.length; i++) nodes.push({ type: 'object', name: `O${i}`, id: 3 + 2 * i, size: 8 });
+  const edges = types.map((t, i) => [0, t, t === 'element' || t === 'hidden' ? i : `e${i}`, i + 1] as [number, string, string | number, number]);
+  const snap = loadSync(write('edge-words.heapsnapshot', syntheticSnapshot(nodes, edges)));
+  assert.equal(snap.edgeCount, types.length);
+  for (let e = 0; e < types.length; e++) {
+    assert.equal(snap.edgeTypeName(e), types[e]);
+    assert.equal(snap.edgeTypeOf(e), snap.edgeTypeNames.indexOf(types[e]!));
+    assert.equal(snap.edgeTarget(e), e + 1);
+    assert.equal(snap.edge(e).to.name, `O${e}`);
+    assert.equal(snap.edgeNameOf(e), types[e] === 'element' || types[e] === 'hidden' ? e : `e${e}`);
+  }
+  assert.equal(snap.edge(types.length - 1).isWeak, true);
+  assert.equal(snap.edge(types.length - 2).isWeak, false);
+});
+
+test('bad input: more edge types or nodes than an edge word holds', () => {
+  const types = JSON.parse(smallSnapshot());
+  types.snapshot.meta.edge_types[0].push('extra1', 'extra2');
+  assertRejects(write('nine-edge-types.heapsnapshot', JSON.stringify(types)), /snapshot\.meta lists 9 edge types; at most 8 are supported/);
+  const many = JSON.parse(smallSnapshot());
+  many.snapshot.node_count = 2 ** 29 + 1;
+  assertRejects(write('many-nodes.heapsnapshot', JSON.stringify(many)), /larger than this parser supports \(536870913 nodes and 10 edges; at most 2\^29 nodes/);
 });
 
 test('bad input: a missing file, a directory, corrupt gzip', () => {

@@ -97,7 +97,7 @@ export function snapshotFacts(snap: HeapSnapshot): SnapshotFacts {
   const globals: number[] = [];
   const r = snap.rootOrdinal;
   for (let e = snap.firstEdge[r]!; e < snap.firstEdge[r + 1]!; e++) {
-    if (snap.edgeType[e] === snap.edgeTypes.shortcut) globals.push(snap.edgeTo[e]!);
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.shortcut) globals.push(snap.edgeTarget(e));
   }
   f = {
     context: idx('system / Context'),
@@ -209,7 +209,7 @@ export function collectionKind(snap: HeapSnapshot, ordinal: number): 'Map' | 'Se
 export function tableOf(snap: HeapSnapshot, ordinal: number): number {
   const f = snapshotFacts(snap);
   for (let e = snap.firstEdge[ordinal]!; e < snap.firstEdge[ordinal + 1]!; e++) {
-    if (snap.edgeType[e] === snap.edgeTypes.internal && snap.edgeName[e] === f.nTable) return snap.edgeTo[e]!;
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && snap.edgeName[e] === f.nTable) return snap.edgeTarget(e);
   }
   return -1;
 }
@@ -240,7 +240,7 @@ export function rawEdgeLabel(snap: HeapSnapshot, e: number): string {
 
 /** Raw edge `e` as JavaScript would write it after its holder: `.x`, `[0]`, `["a b"]`, `(context) n`. */
 export function rawEdgePath(snap: HeapSnapshot, e: number): string {
-  const t = snap.edgeType[e];
+  const t = snap.edgeTypeOf(e);
   const ET = snap.edgeTypes;
   const label = rawEdgeLabel(snap, e);
   if (t === ET.element) return `[${label}]`;
@@ -315,38 +315,38 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
   const out: TableEntry[] = [];
   if (kind === 'Set') {
     for (let e = first; e < end; e++) {
-      if (snap.edgeType[e] === snap.edgeTypes.internal && isIndexName(snap, e)) out.push({ key: snap.edgeTo[e]!, keyEdge: e, value: -1, valueEdge: -1 });
+      if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && isIndexName(snap, e)) out.push({ key: snap.edgeTarget(e), keyEdge: e, value: -1, valueEdge: -1 });
     }
     return out;
   }
   if (kind === 'WeakSet') {
     for (let e = first; e < end; e++) {
-      if (snap.edgeType[e] === snap.edgeTypes.weak) out.push({ key: snap.edgeTo[e]!, keyEdge: e, value: -1, valueEdge: -1 });
+      if (snap.edgeTypeOf(e) === snap.edgeTypes.weak) out.push({ key: snap.edgeTarget(e), keyEdge: e, value: -1, valueEdge: -1 });
     }
     return out;
   }
   if (kind === 'WeakMap') {
     // Each entry: weak edges to key and value, and an internal edge named after the pair.
     for (let e = first; e < end; e++) {
-      if (snap.edgeType[e] !== snap.edgeTypes.internal) continue;
+      if (snap.edgeTypeOf(e) !== snap.edgeTypes.internal) continue;
       const m = WEAKMAP_ENTRY.exec(snap.strings.get(snap.edgeName[e]!));
       if (!m) continue;
       const keyOrdinal = snap.ordinalOf(Number(m[1]));
       let keyEdge = -1;
       for (let k = first; k < end; k++) {
-        if (snap.edgeType[k] === snap.edgeTypes.weak && snap.edgeTo[k] === keyOrdinal) {
+        if (snap.edgeTypeOf(k) === snap.edgeTypes.weak && snap.edgeTarget(k) === keyOrdinal) {
           keyEdge = k;
           break;
         }
       }
-      out.push({ key: keyOrdinal, keyEdge, value: snap.edgeTo[e]!, valueEdge: e });
+      out.push({ key: keyOrdinal, keyEdge, value: snap.edgeTarget(e), valueEdge: e });
     }
     return out;
   }
   // Map.
   const slots: Array<[number, number]> = [];
   for (let e = first; e < end; e++) {
-    if (snap.edgeType[e] === snap.edgeTypes.internal && isIndexName(snap, e)) {
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && isIndexName(snap, e)) {
       slots.push([Number(snap.strings.get(snap.edgeName[e]!)), e]);
     }
   }
@@ -364,10 +364,10 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
       const ve = bySlot.get(slot + 1);
       used.add(slot);
       if (ve !== undefined) used.add(slot + 1);
-      out.push({ key: snap.edgeTo[e]!, keyEdge: e, value: ve === undefined ? -1 : snap.edgeTo[ve]!, valueEdge: ve ?? -1 });
+      out.push({ key: snap.edgeTarget(e), keyEdge: e, value: ve === undefined ? -1 : snap.edgeTarget(ve), valueEdge: ve ?? -1 });
     } else {
       used.add(slot);
-      out.push({ key: -1, keyEdge: -1, value: snap.edgeTo[e]!, valueEdge: e });
+      out.push({ key: -1, keyEdge: -1, value: snap.edgeTarget(e), valueEdge: e });
     }
   }
   return out;
@@ -411,7 +411,7 @@ export function logicalReferences(snap: HeapSnapshot, v: number, options: Logica
   const first = snap.firstEdge[v]!;
   const end = snap.firstEdge[v + 1]!;
   if (internals) {
-    for (let e = first; e < end; e++) out.push(rawLogical(snap, v, snap.edgeTo[e]!, e));
+    for (let e = first; e < end; e++) out.push(rawLogical(snap, v, snap.edgeTarget(e), e));
     return out;
   }
   if (isStringType(snap, v)) return out;
@@ -419,12 +419,12 @@ export function logicalReferences(snap: HeapSnapshot, v: number, options: Logica
   // Targets referred to directly, to drop backing store slots that repeat them.
   const direct = new Set<number>();
   for (let e = first; e < end; e++) {
-    const t = snap.edgeType[e];
-    if (t === ET.element || t === ET.property) direct.add(snap.edgeTo[e]!);
+    const t = snap.edgeTypeOf(e);
+    if (t === ET.element || t === ET.property) direct.add(snap.edgeTarget(e));
   }
   for (let e = first; e < end; e++) {
-    const t = snap.edgeType[e];
-    const to = snap.edgeTo[e]!;
+    const t = snap.edgeTypeOf(e);
+    const to = snap.edgeTarget(e);
     const name = snap.edgeName[e]!;
     if (isNoise(snap, to)) continue;
     if (t === ET.property && name === f.nProto && !prototypes) continue;
@@ -439,8 +439,8 @@ export function logicalReferences(snap: HeapSnapshot, v: number, options: Logica
       }
       if (isBackingStore(snap, to)) {
         for (let k = snap.firstEdge[to]!; k < snap.firstEdge[to + 1]!; k++) {
-          const w = snap.edgeTo[k]!;
-          if (direct.has(w) || isNoise(snap, w) || snap.nodeType[w] === snap.types.hidden || snap.edgeType[k] === ET.weak) continue;
+          const w = snap.edgeTarget(k);
+          if (direct.has(w) || isNoise(snap, w) || snap.nodeType[w] === snap.types.hidden || snap.edgeTypeOf(k) === ET.weak) continue;
           const label = rawEdgeLabel(snap, k);
           out.push({ from: v, to: w, label, kind: /^\d+$/.test(label) ? 'element' : 'property', weak: false, edge: k });
         }
@@ -469,16 +469,16 @@ function capturedVariables(snap: HeapSnapshot, closure: number, context: number)
   for (let depth = 0; depth < 16 && c >= 0 && isContext(snap, c); depth++) {
     let next = -1;
     for (let e = snap.firstEdge[c]!; e < snap.firstEdge[c + 1]!; e++) {
-      const t = snap.edgeType[e];
+      const t = snap.edgeTypeOf(e);
       if (t === snap.edgeTypes.context) {
         const name = snap.edgeName[e]!;
         if (seenNames.has(name)) continue; // an inner variable shadows an outer one
         seenNames.add(name);
-        const to = snap.edgeTo[e]!;
+        const to = snap.edgeTarget(e);
         if (isNoise(snap, to)) continue;
         out.push({ from: closure, to, label: rawEdgeLabel(snap, e), kind: 'context', weak: false, edge: e });
       } else if (t === snap.edgeTypes.internal && snap.edgeName[e] === f.nPrevious) {
-        next = snap.edgeTo[e]!;
+        next = snap.edgeTarget(e);
       }
     }
     c = next;
@@ -545,13 +545,13 @@ export function logicalRetainers(snap: HeapSnapshot, v: number, options: Logical
   // Who refers to v directly by element or property (backing store slots repeat them).
   const direct = new Set<number>();
   for (let k = lo; k < hi; k++) {
-    const t = snap.edgeType[r.edges[k]!];
+    const t = snap.edgeTypeOf(r.edges[k]!);
     if (t === ET.element || t === ET.property) direct.add(r.nodes[k]!);
   }
   for (let k = lo; k < hi; k++) {
     const e = r.edges[k]!;
     const u = r.nodes[k]!;
-    const t = snap.edgeType[e];
+    const t = snap.edgeTypeOf(e);
     const name = snap.edgeName[e]!;
     if (isNoise(snap, u)) continue;
     if (t === ET.property && name === f.nProto && !prototypes) continue;
@@ -581,11 +581,11 @@ export function logicalRetainers(snap: HeapSnapshot, v: number, options: Logical
       let others = false;
       for (let j = r.first[u]!; j < r.first[u + 1]! && !others; j++) {
         const ue = r.edges[j]!;
-        if (snap.edgeType[ue] === ET.weak) continue;
+        if (snap.edgeTypeOf(ue) === ET.weak) continue;
         const from = r.nodes[j]!;
         if (isNoise(snap, from)) continue;
         const n = snap.edgeName[ue];
-        if (snap.edgeType[ue] === ET.internal && (n === f.nContext || n === f.nPrevious)) continue;
+        if (snap.edgeTypeOf(ue) === ET.internal && (n === f.nContext || n === f.nPrevious)) continue;
         others = true;
       }
       if (others || holders.length === 0) push(rawLogical(snap, u, v, e));
@@ -614,7 +614,7 @@ function contextHolders(snap: HeapSnapshot, c: number): number[] {
     for (const ctx of level) {
       for (let k = r.first[ctx]!; k < r.first[ctx + 1]!; k++) {
         const e = r.edges[k]!;
-        if (snap.edgeType[e] !== snap.edgeTypes.internal) continue;
+        if (snap.edgeTypeOf(e) !== snap.edgeTypes.internal) continue;
         const from = r.nodes[k]!;
         if (seen.has(from) || isNoise(snap, from)) continue;
         const name = snap.edgeName[e];
@@ -638,7 +638,7 @@ function holdersOf(snap: HeapSnapshot, node: number, names: number[]): number[] 
   const out: number[] = [];
   for (let k = r.first[node]!; k < r.first[node + 1]!; k++) {
     const e = r.edges[k]!;
-    if (snap.edgeType[e] === snap.edgeTypes.internal && names.includes(snap.edgeName[e]!)) out.push(r.nodes[k]!);
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && names.includes(snap.edgeName[e]!)) out.push(r.nodes[k]!);
   }
   return out;
 }
@@ -694,7 +694,7 @@ export function describeNode(snap: HeapSnapshot, v: number): string | null {
   let props = 0;
   const f = snapshotFacts(snap);
   for (let e = snap.firstEdge[v]!; e < snap.firstEdge[v + 1]!; e++) {
-    if (snap.edgeType[e] === snap.edgeTypes.property && snap.edgeName[e] !== f.nProto) props++;
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.property && snap.edgeName[e] !== f.nProto) props++;
   }
   if (cls === 'Object' && props > 0) return props === 1 ? '1 property' : `${props} properties`;
   return null;
@@ -714,9 +714,9 @@ function arrayLength(snap: HeapSnapshot, v: number): number {
   const f = snapshotFacts(snap);
   let store = -1;
   for (let e = snap.firstEdge[v]!; e < snap.firstEdge[v + 1]!; e++) {
-    const t = snap.edgeType[e];
+    const t = snap.edgeTypeOf(e);
     if (t === snap.edgeTypes.element) max = Math.max(max, snap.edgeName[e]!);
-    else if (t === snap.edgeTypes.internal && snap.edgeName[e] === f.nElements) store = snap.edgeTo[e]!;
+    else if (t === snap.edgeTypes.internal && snap.edgeName[e] === f.nElements) store = snap.edgeTarget(e);
   }
   if (max < 0 && store >= 0 && isBackingStore(snap, store)) {
     for (let e = snap.firstEdge[store]!; e < snap.firstEdge[store + 1]!; e++) {

@@ -12,6 +12,7 @@
  * programmer cannot name (hidden classes, code, feedback vectors): those link
  * almost everything to almost everything and make chains meaningless.
  */
+import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from '../snapshot/edge-word.js';
 import type { HeapSnapshot } from '../snapshot/model.js';
 import { HeapEdge, HeapNode } from '../snapshot/views.js';
 import {
@@ -89,11 +90,12 @@ export type Chain = ChainFound | ChainNotFound;
 interface Adjacency {
   first: Uint32Array;
   edges: Uint32Array | null;
+  /** The node at the other end of each entry, in the low bits (`& toMask`): edge words for refs. */
   nodes: Uint32Array;
 }
 
 function adjacency(snap: HeapSnapshot, direction: ChainDirection): Adjacency {
-  if (direction === 'refs') return { first: snap.firstEdge, edges: null, nodes: snap.edgeTo };
+  if (direction === 'refs') return { first: snap.firstEdge, edges: null, nodes: snap.edgeWord };
   const r = snap.retainers();
   return { first: r.first, edges: r.edges, nodes: r.nodes };
 }
@@ -126,8 +128,10 @@ function search(
 ): SearchResult {
   const adj = adjacency(snap, direction);
   const { first, edges, nodes } = adj;
-  const edgeType = snap.edgeType;
+  const edgeWord = snap.edgeWord;
   const weak = snap.edgeTypes.weak;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const parentEdge = new Uint32Array(snap.nodeCount);
   for (const o of ignore) parentEdge[o] = START;
   parentEdge[start] = START;
@@ -153,8 +157,8 @@ function search(
     const end = first[v + 1]!;
     for (let k = first[v]!; k < end; k++) {
       const e = edges === null ? k : edges[k]!;
-      if (edgeType[e] === weak) continue;
-      const w = nodes[k]!;
+      if (edgeWord[e]! >>> typeShift === weak) continue;
+      const w = nodes[k]! & toMask;
       if (parentEdge[w] !== 0) continue;
       parentEdge[w] = e + 1;
       visited++;
@@ -212,7 +216,7 @@ function chainSearch(
   while (v !== s) {
     const e = r.parentEdge[v]! - 1;
     edgeIdx.push(e);
-    v = direction === 'refs' ? snap.edgeFrom(e) : snap.edgeTo[e]!;
+    v = direction === 'refs' ? snap.edgeFrom(e) : snap.edgeTarget(e);
     ordinals.push(v);
   }
   // refs: walked match → start, reverse to start → match. backrefs: walked match(root) → start, already in reference order.
@@ -289,11 +293,11 @@ export function collapseChain(snap: HeapSnapshot, ordinals: readonly number[], e
     const e = edgeIdx[i]!;
     const mid = ordinals[i + 1]!;
     const next = i + 1 < edgeIdx.length ? edgeIdx[i + 1]! : -1;
-    const t = snap.edgeType[e];
+    const t = snap.edgeTypeOf(e);
     if (next >= 0 && t === ET.internal) {
       const to = ordinals[i + 2]!;
       const name = snap.edgeName[e];
-      if (name === f.nContext && isContext(snap, mid) && snap.edgeType[next] === ET.context) {
+      if (name === f.nContext && isContext(snap, mid) && snap.edgeTypeOf(next) === ET.context) {
         steps.push(step(snap, from, to, rawEdgeLabel(snap, next), 'context'));
         i += 2;
         continue;

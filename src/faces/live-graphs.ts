@@ -104,10 +104,10 @@ function toolFilter(live: LiveSnapshot): (ordinal: number) => boolean {
   const stack: number[] = [];
   const r = snap.rootOrdinal;
   for (let e = snap.firstEdge[r]!; e < snap.firstEdge[r + 1]!; e++) {
-    const groups = snap.edgeTo[e]!;
+    const groups = snap.edgeTarget(e);
     if (snap.nodeType[groups] !== snap.types.synthetic) continue;
     for (let k = snap.firstEdge[groups]!; k < snap.firstEdge[groups + 1]!; k++) {
-      const g = snap.edgeTo[k]!;
+      const g = snap.edgeTarget(k);
       if (snap.nodeType[g] !== snap.types.synthetic) continue;
       const name = snap.strings.prefix(snap.nodeName[g]!, 40);
       if (name === '(Stack roots)' || name === '(Handle scope)') stack.push(g);

@@ -578,7 +578,7 @@ function objectsOf(snap: HeapSnapshot, ordinals: readonly number[]): unknown[] {
   const protoOf = (i: number): number => {
     if (protoName < 0) return -1;
     for (let e = snap.firstEdge[i]!; e < snap.firstEdge[i + 1]!; e++) {
-      if (snap.edgeName[e] === protoName && snap.edgeType[e] === E.property) return snap.edgeTo[e]!;
+      if (snap.edgeName[e] === protoName && snap.edgeTypeOf(e) === E.property) return snap.edgeTarget(e);
     }
     return -1;
   };
@@ -652,7 +652,7 @@ export function getLeakingObjects(options?: StatsOptions): unknown[] {
       let native = 0;
       let other = 0;
       for (let k = ret.first[i]!; k < ret.first[i + 1]!; k++) {
-        if (snap.edgeType[ret.edges[k]!] === weak) continue;
+        if (snap.edgeTypeOf(ret.edges[k]!) === weak) continue;
         const from = ret.nodes[k]!;
         if (mask[from] !== VISIBLE) continue; // V8's own references (code, tables) and the tool's do not count
         const ft = snap.nodeType[from];
@@ -696,7 +696,7 @@ export function isRoot(x: unknown): boolean {
     // The global objects: the root's shortcut edges lead to them.
     const r = snap.rootOrdinal;
     for (let e = snap.firstEdge[r]!; e < snap.firstEdge[r + 1]!; e++) {
-      if (snap.edgeTo[e] === i && snap.edgeType[e] === snap.edgeTypes.shortcut) return true;
+      if (snap.edgeTarget(e) === i && snap.edgeTypeOf(e) === snap.edgeTypes.shortcut) return true;
     }
     return false;
   }

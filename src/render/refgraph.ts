@@ -266,8 +266,8 @@ export function buildChainGraph(snap: HeapSnapshot, chains: readonly ChainLike[]
 function edgeBetween(snap: HeapSnapshot, from: number, to: number): number {
   let weak = -1;
   for (let e = snap.firstEdge[from]!; e < snap.firstEdge[from + 1]!; e++) {
-    if (snap.edgeTo[e] !== to) continue;
-    if (snap.edgeType[e] !== snap.edgeTypes.weak) return e;
+    if (snap.edgeTarget(e) !== to) continue;
+    if (snap.edgeTypeOf(e) !== snap.edgeTypes.weak) return e;
     if (weak < 0) weak = e;
   }
   if (weak >= 0) return weak;

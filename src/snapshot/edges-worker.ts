@@ -19,9 +19,9 @@ try {
     () => Atomics.add(words, 1, 1),
     (at) => (start = at),
   );
-  const { edgeType, edgeName, edgeTo } = found.edges;
+  const { edgeName, edgeWord } = found.edges;
   // Shared buffers are shared, not transferred.
-  transfer = [edgeType.buffer, edgeName.buffer, edgeTo.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  transfer = [edgeName.buffer, edgeWord.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   answer = { ok: true, found };
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));

@@ -17,6 +17,7 @@
  *   attached to the root.
  */
 import type { HeapSnapshot } from './model.js';
+import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { markPageOwned, moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
@@ -31,10 +32,11 @@ export interface RetainerIndex {
 export function buildRetainers(s: HeapSnapshot): RetainerIndex {
   const n = s.nodeCount;
   const m = s.edgeCount;
-  const edgeTo = s.edgeTo;
+  const edgeWord = s.edgeWord;
   const firstEdge = s.firstEdge;
   const first = new Uint32Array(n + 1);
-  for (let e = 0; e < m; e++) first[edgeTo[e]! + 1]!++;
+  const toMask = EDGE_TO_MASK;
+  for (let e = 0; e < m; e++) first[(edgeWord[e]! & toMask) + 1]!++;
   for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
   const fill = first.slice(0, n);
   const edges = new Uint32Array(m);
@@ -42,7 +44,7 @@ export function buildRetainers(s: HeapSnapshot): RetainerIndex {
   for (let from = 0; from < n; from++) {
     const end = firstEdge[from + 1]!;
     for (let e = firstEdge[from]!; e < end; e++) {
-      const slot = fill[edgeTo[e]!]!++;
+      const slot = fill[edgeWord[e]! & toMask]!++;
       edges[slot] = e;
       nodes[slot] = from;
     }
@@ -73,8 +75,7 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
     nodeName: s.nodeName,
     nodeSelfSize: s.nodeSelfSize,
     firstEdge: s.firstEdge,
-    edgeType: s.edgeType,
-    edgeTo: s.edgeTo,
+    edgeWord: s.edgeWord,
     hidden: s.types.hidden,
     array: s.types.array,
     native: s.types.native,
@@ -169,20 +170,20 @@ export class WeakMapEdgeNames {
 /** Marks nodes reachable from the user roots (global objects) through non-weak edges. */
 export function buildPageOwned(s: HeapSnapshot): Uint8Array {
   const flags = new Uint8Array(s.nodeCount);
-  markPageOwned({ firstEdge: s.firstEdge, edgeType: s.edgeType, edgeTo: s.edgeTo, weak: s.edgeTypes.weak }, pageOwnedStarts(s), flags);
+  markPageOwned({ firstEdge: s.firstEdge, edgeWord: s.edgeWord, weak: s.edgeTypes.weak }, pageOwnedStarts(s), flags);
   return flags;
 }
 
 /** Where page ownership starts: the root's shortcut edges (the global objects) and its edges to the document's DOM trees. */
 export function pageOwnedStarts(s: HeapSnapshot): Uint32Array {
-  const { edgeTo, edgeType, firstEdge } = s;
+  const firstEdge = s.firstEdge;
   const root = s.rootOrdinal;
   const shortcut = s.edgeTypes.shortcut;
   const element = s.edgeTypes.element;
   const starts: number[] = [];
   for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const t = edgeType[e];
-    const to = edgeTo[e]!;
+    const t = s.edgeTypeOf(e);
+    const to = s.edgeTarget(e);
     if (t === element) {
       if (!s.isDocumentDomTreesRoot(to)) continue;
     } else if (t !== shortcut) continue;
@@ -205,7 +206,9 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
   const n = s.nodeCount;
   const dist = new Int32Array(n).fill(NO_DISTANCE);
   const queue = new Uint32Array(n);
-  const { edgeTo, edgeType, edgeName, firstEdge, nodeType, nodeName } = s;
+  const { edgeWord, edgeName, firstEdge, nodeType, nodeName } = s;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const weak = s.edgeTypes.weak;
   const internal = s.edgeTypes.internal;
   const element = s.edgeTypes.element;
@@ -222,7 +225,7 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
 
   let length = 0;
   for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const to = edgeTo[e]!;
+    const to = edgeWord[e]! & toMask;
     if (s.isUserRoot(to) && dist[to] === NO_DISTANCE) {
       dist[to] = 1;
       queue[length++] = to;
@@ -235,9 +238,10 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
       const end = firstEdge[v + 1]!;
       const t = nodeType[v];
       for (let e = firstEdge[v]!; e < end; e++) {
-        const et = edgeType[e];
+        const word = edgeWord[e]!;
+        const et = word >>> typeShift;
         if (et === weak) continue;
-        const to = edgeTo[e]!;
+        const to = word & toMask;
         if (dist[to] !== NO_DISTANCE) continue;
         const numbered = et === element || et === hiddenEdge;
         if (t === tHidden) {
@@ -293,7 +297,9 @@ export interface DominatorResult {
 export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array | Float64Array): DominatorResult {
   const n = s.nodeCount;
   if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), spent: [] };
-  const { edgeTo, edgeType, edgeName, firstEdge, nodeId } = s;
+  const { edgeWord, edgeName, firstEdge, nodeId } = s;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const weak = s.edgeTypes.weak;
   const shortcut = s.edgeTypes.shortcut;
   const internal = s.edgeTypes.internal;
@@ -304,7 +310,8 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   // snapshot names the root as a WeakMap table).
   const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
   for (let e = firstEdge[rootOrdinal]!; e < firstEdge[rootOrdinal + 1]!; e++) {
-    if (edgeType[e] !== weak && edgeTo[e] !== rootOrdinal) essential[e >>> 3]! |= 1 << (e & 7);
+    const word = edgeWord[e]!;
+    if (word >>> typeShift !== weak && (word & toMask) !== rootOrdinal) essential[e >>> 3]! |= 1 << (e & 7);
   }
   // Only V8's internal containers hold WeakMap entries: JavaScript values (objects,
   // functions, strings, numbers, code) are never the table, so their internal edges need
@@ -320,10 +327,10 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     const end = firstEdge[v + 1]!;
     const table = mayBeTable[nodeType[v]!] !== 0;
     for (let e = firstEdge[v]!; e < end; e++) {
-      const t = edgeType[e];
+      const word = edgeWord[e]!;
+      const t = word >>> typeShift;
       if (t === weak || t === shortcut) continue;
-      const to = edgeTo[e]!;
-      if (to === v) continue;
+      if ((word & toMask) === v) continue;
       if (table && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, nodeId[v]!)) continue;
       essential[e >>> 3]! |= 1 << (e & 7);
     }
@@ -335,7 +342,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     if (owned[v] || v === rootOrdinal) continue;
     const end = firstEdge[v + 1]!;
     for (let e = firstEdge[v]!; e < end; e++) {
-      if (owned[edgeTo[e]!]) essential[e >>> 3]! &= ~(1 << (e & 7));
+      if (owned[edgeWord[e]! & toMask]) essential[e >>> 3]! &= ~(1 << (e & 7));
     }
   }
 
@@ -372,7 +379,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
       for (; e < end; e++) {
         const bit = 1 << (e & 7);
         if ((essential[e >>> 3]! & bit) === 0) continue;
-        const w = edgeTo[e]! + 1;
+        const w = (edgeWord[e]! & toMask) + 1;
         const pw = pre[w]!;
         if (pw === 0) {
           // Tree edge: v waits on the path; the parent is w's first semidominator candidate.
@@ -426,7 +433,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
       const end = firstEdge[v]!;
       for (let e = firstEdge[v - 1]!; e < end; e++) {
         if ((essential[e >>> 3]! & (1 << (e & 7))) === 0) continue;
-        const to = edgeTo[e]!;
+        const to = edgeWord[e]! & toMask;
         retainedBit[to >>> 3]! |= 1 << (to & 7);
       }
     }
@@ -459,7 +466,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     if (po > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
-      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[edgeTo[e]! + 1]!]!] = po;
+      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!] = po;
     }
   }
 
@@ -627,7 +634,9 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
   const n = s.nodeCount;
   const state = new Uint8Array(n);
   const visited = new Uint8Array(n);
-  const { nodeType, edgeType, edgeTo, firstEdge } = s;
+  const { nodeType, edgeWord, firstEdge } = s;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const native = s.types.native;
   const hidden = s.edgeTypes.hidden;
   const weak = s.edgeTypes.weak;
@@ -646,9 +655,10 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
   }
   const spread = (v: number, st: number): void => {
     for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e++) {
-      const t = edgeType[e];
+      const word = edgeWord[e]!;
+      const t = word >>> typeShift;
       if (t === hidden || t === weak) continue;
-      visit(edgeTo[e]!, st);
+      visit(word & toMask, st);
     }
   };
   while (attached.length) spread(attached.pop()!, 1);

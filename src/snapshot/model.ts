@@ -3,6 +3,7 @@
  * string pool, and indexes built lazily on first use (retainers, id lookup,
  * class names, distances, dominators, retained sizes).
  */
+import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
 import { totalSelfSize } from './ownership.js';
 import { ShallowJob } from './shallow-job.js';
@@ -70,7 +71,7 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  *
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
  * `nodeName`, `nodeId`, `nodeSelfSize`, `firstEdge`) and by edge index
- * (`edgeType`, `edgeName`, `edgeTo`). {@link node} and {@link nodeById} give
+ * (`edgeName`, and `edgeWord`, which holds each edge's target and type). {@link node} and {@link nodeById} give
  * readable views of single nodes.
  */
 export class HeapSnapshot {
@@ -91,9 +92,16 @@ export class HeapSnapshot {
   readonly traceNodeId: Uint32Array | undefined;
   /** V8's attached (1) / detached (2) marks of embedder objects; undefined when the snapshot has no such field or marks no node. */
   readonly detachedness: Uint8Array | undefined;
-  readonly edgeType: Uint8Array;
+  /** String index for named edges, the number itself for `element` and `hidden` edges. */
   readonly edgeName: Uint32Array;
-  readonly edgeTo: Uint32Array;
+  /**
+   * Each edge's target and type in one word: `edgeWord[e] & EDGE_TO_MASK` is
+   * the target node's ordinal, `edgeWord[e] >>> EDGE_TYPE_SHIFT` the type's
+   * index in {@link edgeTypeNames} (see {@link edgeTarget} and {@link edgeTypeOf}).
+   * One word instead of two arrays saves a byte per edge, and the graph walks,
+   * which need both, read one array.
+   */
+  readonly edgeWord: Uint32Array;
   readonly strings: StringPool;
   readonly rootOrdinal: number;
   /** Bytes outside the V8 heap reported by the embedder (0 when the snapshot does not say). */
@@ -141,9 +149,8 @@ export class HeapSnapshot {
     this.firstEdge = data.firstEdge;
     this.traceNodeId = data.traceNodeId;
     this.detachedness = data.detachedness;
-    this.edgeType = data.edgeType;
     this.edgeName = data.edgeName;
-    this.edgeTo = data.edgeTo;
+    this.edgeWord = data.edgeWord;
     this.strings = data.strings;
     this.byteLength = data.byteLength;
     this.rootOrdinal = (data.header.root_index ?? 0) / data.nodeFieldCount;
@@ -245,14 +252,24 @@ export class HeapSnapshot {
     return this.strings.get(this.nodeName[ordinal]!);
   }
 
+  /** The ordinal of the node edge `index` points to. */
+  edgeTarget(index: number): number {
+    return this.edgeWord[index]! & EDGE_TO_MASK;
+  }
+
+  /** The type of edge `index`: its index in {@link edgeTypeNames} (compare with {@link edgeTypes}). */
+  edgeTypeOf(index: number): number {
+    return this.edgeWord[index]! >>> EDGE_TYPE_SHIFT;
+  }
+
   /** V8's type name of edge `index` ("property", "element", "context", …). */
   edgeTypeName(index: number): string {
-    return this.edgeTypeNames[this.edgeType[index]!]!;
+    return this.edgeTypeNames[this.edgeTypeOf(index)]!;
   }
 
   /** Whether edge `index` is named by a number (elements and hidden edges) rather than a string. */
   edgeHasIndex(index: number): boolean {
-    const t = this.edgeType[index];
+    const t = this.edgeTypeOf(index);
     return t === this.edgeTypes.element || t === this.edgeTypes.hidden;
   }
 
@@ -351,7 +368,7 @@ export class HeapSnapshot {
   hasUserRoots(): boolean {
     const r = this.rootOrdinal;
     for (let e = this.firstEdge[r]!; e < this.firstEdge[r + 1]!; e++) {
-      if (this.isUserRoot(this.edgeTo[e]!)) return true;
+      if (this.isUserRoot(this.edgeTarget(e))) return true;
     }
     return false;
   }

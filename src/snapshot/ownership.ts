@@ -4,6 +4,7 @@
  * shared memory, on a worker while the dominators are computed (see
  * ./shallow-job.ts).
  */
+import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 
 /** The arrays and constants the ownership pass reads. */
 export interface OwnershipInput {
@@ -11,8 +12,8 @@ export interface OwnershipInput {
   nodeName: Uint32Array;
   nodeSelfSize: Uint32Array | Float64Array;
   firstEdge: Uint32Array;
-  edgeType: Uint8Array;
-  edgeTo: Uint32Array;
+  /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
+  edgeWord: Uint32Array;
   /** Node type numbers (-1 when the snapshot has no such type). */
   hidden: number;
   array: number;
@@ -39,7 +40,9 @@ export function totalSelfSize(self: Uint32Array | Float64Array): number {
  * and then, to show that the pass is alive.
  */
 export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float64Array, tick?: () => void): void {
-  const { nodeType, nodeName, firstEdge, edgeType, edgeTo, hidden, array, native, weak, externalStringData } = input;
+  const { nodeType, nodeName, firstEdge, edgeWord, hidden, array, native, weak, externalStringData } = input;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const n = nodeType.length;
   const UNVISITED = 0xffffffff;
   const MULTIPLE = 0xfffffffe;
@@ -67,8 +70,9 @@ export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float
       const owner = owners[id]!;
       const end = firstEdge[id + 1]!;
       for (let e = firstEdge[id]!; e < end; e++) {
-        const target = edgeTo[e]!;
-        if (ownable[target] === 0 || edgeType[e] === weak) continue;
+        const word = edgeWord[e]!;
+        const target = word & toMask;
+        if (ownable[target] === 0 || word >>> typeShift === weak) continue;
         const current = owners[target]!;
         if (current === UNVISITED) owners[target] = owner;
         else if (current !== owner && current !== MULTIPLE) owners[target] = MULTIPLE;
@@ -101,12 +105,14 @@ export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float
  * `tick` is called now and then, to show that the pass is alive.
  */
 export function markPageOwned(
-  input: Pick<OwnershipInput, 'firstEdge' | 'edgeType' | 'edgeTo' | 'weak'>,
+  input: Pick<OwnershipInput, 'firstEdge' | 'edgeWord' | 'weak'>,
   starts: ArrayLike<number>,
   flags: Uint8Array,
   tick?: () => void,
 ): void {
-  const { firstEdge, edgeType, edgeTo, weak } = input;
+  const { firstEdge, edgeWord, weak } = input;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const stack = new Uint32Array(flags.length);
   let top = 0;
   for (let k = 0; k < starts.length; k++) {
@@ -121,8 +127,9 @@ export function markPageOwned(
     if (tick !== undefined && (++visits & 0xfffff) === 0) tick();
     const end = firstEdge[v + 1]!;
     for (let e = firstEdge[v]!; e < end; e++) {
-      const to = edgeTo[e]!;
-      if (flags[to] || edgeType[e] === weak) continue;
+      const word = edgeWord[e]!;
+      const to = word & toMask;
+      if (flags[to] || word >>> typeShift === weak) continue;
       flags[to] = 1;
       stack[top++] = to;
     }

@@ -9,6 +9,7 @@
  * be driven by the in-process inspector, and never recurses, so no input can
  * overflow the stack.
  */
+import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
 import { StringPool } from './strings.js';
 import { WasmNumbers } from './numbers.js';
@@ -68,11 +69,15 @@ export interface SnapshotData {
   traceNodeId: Uint32Array | undefined;
   /** Undefined when the snapshot has no such field, or every value in it is 0 (unknown). */
   detachedness: Uint8Array | undefined;
-  edgeType: Uint8Array;
   /** String index for named edges, the number itself for `element` and `hidden` edges. */
   edgeName: Uint32Array;
-  /** Target node ordinal (the file stores an offset into `nodes`; this is offset / nodeFieldCount). */
-  edgeTo: Uint32Array;
+  /**
+   * Each edge's target and type in one word: the target node's ordinal in the
+   * low bits (`& EDGE_TO_MASK`; the file stores an offset into `nodes`, this
+   * is offset / nodeFieldCount), the type's index in `edgeTypeNames` in the
+   * top bits (`>>> EDGE_TYPE_SHIFT`).
+   */
+  edgeWord: Uint32Array;
   strings: StringPool;
   locationFields: string[];
   /**
@@ -110,9 +115,8 @@ export interface ParserOptions {
 
 /** The parsed `edges` array. */
 export interface EdgeArrays {
-  edgeType: Uint8Array;
   edgeName: Uint32Array;
-  edgeTo: Uint32Array;
+  edgeWord: Uint32Array;
   /** The largest string index an edge names (element and hidden edges hold indexes, not names); -1 when none. */
   maxName: number;
 }
@@ -348,9 +352,8 @@ export class SnapshotParser {
   private firstEdge: Uint32Array | undefined;
   private traceNodeId: Uint32Array | undefined;
   private detachedness: Uint8Array | undefined;
-  private edgeType: Uint8Array | undefined;
   private edgeName: Uint32Array | undefined;
-  private edgeTo: Uint32Array | undefined;
+  private edgeWord: Uint32Array | undefined;
   private strings = new StringPool(4096);
   private numbers: NumberList | undefined;
   private locations: NumberList | undefined;
@@ -420,7 +423,7 @@ export class SnapshotParser {
   /** The arrays of an edges-only parser, once the array has ended. */
   edgesResult(): EdgeArrays {
     if (!this.edgesDone) throw new SnapshotError(this.source, `truncated: unexpected end of data at byte ${this.offset} (inside "edges")`, this.offset);
-    return { edgeType: this.edgeType!, edgeName: this.edgeName!, edgeTo: this.edgeTo!, maxName: this.maxEdgeName };
+    return { edgeName: this.edgeName!, edgeWord: this.edgeWord!, maxName: this.maxEdgeName };
   }
 
   /** Where the skipped `edges` array starts (the byte after `[`), or -1 until it is reached. */
@@ -433,9 +436,8 @@ export class SnapshotParser {
    * ./shallow-job.ts) live in shared memory; the others in ordinary buffers.
    */
   private allocateEdges(): void {
-    this.edgeType = new Uint8Array(new SharedArrayBuffer(this.edgeCount));
     this.edgeName = new Uint32Array(this.edgeCount);
-    this.edgeTo = new Uint32Array(new SharedArrayBuffer(4 * this.edgeCount));
+    this.edgeWord = new Uint32Array(new SharedArrayBuffer(4 * this.edgeCount));
   }
 
   /**
@@ -460,12 +462,11 @@ export class SnapshotParser {
   setEdges(edges: EdgeArrays): void {
     if (!this.skipEdges) throw new Error('setEdges() is for parsers made with skipEdges');
     const n = this.edgeCount;
-    if (edges.edgeType.length !== n || edges.edgeName.length !== n || edges.edgeTo.length !== n) {
-      throw new Error(`setEdges(): ${edges.edgeTo.length} edges given, the header says ${n}`);
+    if (edges.edgeName.length !== n || edges.edgeWord.length !== n) {
+      throw new Error(`setEdges(): ${edges.edgeWord.length} edges given, the header says ${n}`);
     }
-    this.edgeType = edges.edgeType;
     this.edgeName = edges.edgeName;
-    this.edgeTo = edges.edgeTo;
+    this.edgeWord = edges.edgeWord;
     this.maxEdgeName = edges.maxName;
     this.edgesDone = true;
   }
@@ -800,15 +801,16 @@ export class SnapshotParser {
     const edgeTypes = meta.edge_types[this.efType];
     if (!Array.isArray(nodeTypes) || nodeTypes.length === 0) this.fail('snapshot.meta.node_types has no list of node types');
     if (!Array.isArray(edgeTypes) || edgeTypes.length === 0) this.fail('snapshot.meta.edge_types has no list of edge types');
-    if (nodeTypes.length > 255 || edgeTypes.length > 255) this.fail('snapshot.meta lists more than 255 node or edge types');
+    if (nodeTypes.length > 255) this.fail(`snapshot.meta lists ${nodeTypes.length} node types; at most 255 are supported`);
+    if (edgeTypes.length > MAX_EDGE_TYPES) this.fail(`snapshot.meta lists ${edgeTypes.length} edge types; at most ${MAX_EDGE_TYPES} are supported`);
     this.nodeTypeNames = nodeTypes.map(String);
     this.edgeTypeNames = edgeTypes.map(String);
     this.edgeElement = this.edgeTypeNames.indexOf('element');
     this.edgeHidden = this.edgeTypeNames.indexOf('hidden');
     this.nodeCount = header.node_count;
     this.edgeCount = header.edge_count;
-    if (this.edgeCount > 0xffffffff || this.nodeCount * this.nfc > Number.MAX_SAFE_INTEGER) {
-      this.fail('the snapshot is larger than this parser supports (more than 2^32 edges)');
+    if (this.edgeCount > 0xffffffff || this.nodeCount > MAX_NODES) {
+      this.fail(`the snapshot is larger than this parser supports (${this.nodeCount} nodes and ${this.edgeCount} edges; at most 2^29 nodes and 2^32 edges)`);
     }
     try {
       if (!this.edgesOnly) {
@@ -1047,14 +1049,12 @@ export class SnapshotParser {
       this.fail(`snapshot.edge_count says ${this.edgeCount} edges, but the "edges" array holds more`, this.offset);
     }
     const used = rows * efc;
-    const type = this.edgeType!;
     const name = this.edgeName!;
-    const to = this.edgeTo!;
+    const word = this.edgeWord!;
     const typeCount = this.edgeTypeNames.length;
     for (let j = this.efType, o = ord0; j < used; j += efc, o++) {
       const v = vals[j]!;
       if (v >= typeCount) this.fail(`edge ${o} has type ${v}, but meta lists ${typeCount} edge types`);
-      type[o] = v;
     }
     const element = this.edgeElement;
     const hidden = this.edgeHidden;
@@ -1069,13 +1069,13 @@ export class SnapshotParser {
     this.maxEdgeName = maxName;
     const nfc = this.nfc;
     const limit = this.nodeCount * nfc;
-    for (let j = this.efTo, o = ord0; j < used; j += efc, o++) {
+    for (let j = this.efTo, k = this.efType, o = ord0; j < used; j += efc, k += efc, o++) {
       const v = vals[j]!;
       const target = v / nfc;
       if (v >= limit || target !== Math.floor(target)) {
         this.fail(`edge ${o} points to node offset ${v}, outside the nodes array (${this.nodeCount} nodes of ${nfc} fields)`, this.offset);
       }
-      to[o] = target;
+      word[o] = (vals[k]! << EDGE_TYPE_SHIFT) | target;
     }
     this.ord = ord0 + rows;
     vals.copyWithin(0, used, total);
@@ -1238,11 +1238,11 @@ export class SnapshotParser {
         if (nodeName[n]! >= stringCount) this.fail(`node ${n} names string ${nodeName[n]}, but there are ${stringCount} strings`);
       }
     }
-    const edgeType = this.edgeType!;
+    const edgeWord = this.edgeWord!;
     const edgeName = this.edgeName!;
     if (this.maxEdgeName >= stringCount) {
       for (let e = 0; e < this.edgeCount; e++) {
-        const t = edgeType[e]!;
+        const t = edgeWord[e]! >>> EDGE_TYPE_SHIFT;
         if (t !== this.edgeElement && t !== this.edgeHidden && edgeName[e]! >= stringCount) {
           this.fail(`edge ${e} names string ${edgeName[e]}, but there are ${stringCount} strings`);
         }
@@ -1268,9 +1268,8 @@ export class SnapshotParser {
       firstEdge: this.firstEdge!,
       traceNodeId: this.traceNodeId,
       detachedness: this.detachedness,
-      edgeType,
       edgeName,
-      edgeTo: this.edgeTo!,
+      edgeWord,
       strings,
       locationFields: (this.header.meta.location_fields ?? []).map(String),
       locations: this.locations?.toCompactArray() ?? new Uint32Array(0),

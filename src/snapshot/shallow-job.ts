@@ -49,8 +49,8 @@ export class ShallowJob {
    * its arrays are not shared, or no worker can start.
    */
   static start(input: OwnershipInput, wide: boolean, ownedStarts?: Uint32Array): ShallowJob | null {
-    const arrays = [input.nodeType, input.nodeName, input.nodeSelfSize, input.firstEdge, input.edgeType, input.edgeTo];
-    if (input.edgeTo.length < MIN_EDGES || !arrays.every(isShared)) return null;
+    const arrays = [input.nodeType, input.nodeName, input.nodeSelfSize, input.firstEdge, input.edgeWord];
+    if (input.edgeWord.length < MIN_EDGES || !arrays.every(isShared)) return null;
     const url = new URL('./shallow-worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) return null;
     try {

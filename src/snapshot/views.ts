@@ -153,15 +153,15 @@ export class HeapEdge {
   }
 
   get toOrdinal(): number {
-    return this.snapshot.edgeTo[this.index]!;
+    return this.snapshot.edgeTarget(this.index);
   }
 
   get to(): HeapNode {
-    return new HeapNode(this.snapshot, this.snapshot.edgeTo[this.index]!);
+    return new HeapNode(this.snapshot, this.snapshot.edgeTarget(this.index));
   }
 
   get isWeak(): boolean {
-    return this.snapshot.edgeType[this.index] === this.snapshot.edgeTypes.weak;
+    return this.snapshot.edgeTypeOf(this.index) === this.snapshot.edgeTypes.weak;
   }
 
   /** The edge as JavaScript would write it: `.name`, `[3]`, or `type:name` for V8 internals. */

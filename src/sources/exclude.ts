@@ -51,6 +51,7 @@
  *
  * Cost: three passes over the edges at most, typed arrays only.
  */
+import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from '../snapshot/edge-word.js';
 
 /** The flat arrays this module reads (a subset of the parser's SnapshotData). */
 export interface GraphArrays {
@@ -60,10 +61,10 @@ export interface GraphArrays {
   nodeName: Uint32Array;
   nodeId: Uint32Array;
   firstEdge: Uint32Array;
-  edgeType: Uint8Array;
   edgeTypeNames: readonly string[];
   edgeName: Uint32Array;
-  edgeTo: Uint32Array;
+  /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
+  edgeWord: Uint32Array;
   /** Ordinal of the snapshot's root (0 in every V8 snapshot). */
   rootOrdinal?: number;
   strings: {
@@ -152,7 +153,9 @@ const STACK_ONLY = 4;
 /** Computes the marks of every node of `g`. */
 export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   const n = g.nodeCount;
-  const { firstEdge, edgeTo, edgeType, nodeType } = g;
+  const { firstEdge, edgeWord, nodeType } = g;
+  const toMask = EDGE_TO_MASK;
+  const typeShift = EDGE_TYPE_SHIFT;
   const root = g.rootOrdinal ?? 0;
   const mask = new Uint8Array(n);
   const wanted = new Set<number>(marks.toolIds);
@@ -209,13 +212,13 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
         // while the program calls the tool).
         if (nodeName[i] === handleScope) {
           for (let e = firstEdge[i]!; e < end; e++) {
-            const to = edgeTo[e]!;
+            const to = edgeWord[e]! & toMask;
             if (mask[to] === 0 && nodeType[to] === tObject && nodeName[to] === uint8Array && g.nodeId[to]! > watermark) mask[to] = BLOCKED;
           }
         }
       } else {
         for (let e = firstEdge[i]!; e < end; e++) {
-          const to = edgeTo[e]!;
+          const to = edgeWord[e]! & toMask;
           const tt = nodeType[to]!;
           if (mask[to] === 0 && (tt === tString || tt === tCons || tt === tSliced)) {
             const chain = messageText(g, to, tString, tCons, tSliced, eInternal, methodNeedle);
@@ -225,7 +228,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       }
     } else if (paramsOrdinal >= 0) {
       for (let e = firstEdge[i]!; e < end; e++) {
-        if (edgeTo[e] === paramsOrdinal && edgeType[e] === eProperty && g.strings.equals(g.edgeName[e]!, 'params')) {
+        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.edgeName[e]!, 'params')) {
           mask[i] = BLOCKED;
         }
       }
@@ -244,9 +247,9 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       const fromShape = respectClosed && nodeType[i] === tShape;
       const end = firstEdge[i + 1]!;
       for (let e = firstEdge[i]!; e < end; e++) {
-        const to = edgeTo[e]!;
+        const to = edgeWord[e]! & toMask;
         if (mask[to] !== 0) continue;
-        const et = edgeType[e]!;
+        const et = edgeWord[e]! >>> typeShift;
         if (et === eWeak) continue;
         if (respectClosed && et === eInternal && (edgeName[e] === fastCache || edgeName[e] === slowCache)) continue;
         if (fromShape) {
@@ -288,7 +291,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
     if (nodeType[i] !== tCode) continue;
     const end = firstEdge[i + 1]!;
     for (let e = firstEdge[i]!; e < end; e++) {
-      const to = edgeTo[e]!;
+      const to = edgeWord[e]! & toMask;
       const tt = nodeType[to]!;
       if (mask[to] === STACK_ONLY && (tt === tString || tt === tCons || tt === tSliced)) mask[to] = 0;
     }
@@ -329,8 +332,8 @@ function messageText(
     let next = -1;
     const end = g.firstEdge[cur + 1]!;
     for (let e = g.firstEdge[cur]!; e < end; e++) {
-      if (g.edgeType[e] === eInternal && (g.strings.equals(g.edgeName[e]!, 'first') || g.strings.equals(g.edgeName[e]!, 'parent'))) {
-        next = g.edgeTo[e]!;
+      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.edgeName[e]!, 'first') || g.strings.equals(g.edgeName[e]!, 'parent'))) {
+        next = g.edgeWord[e]! & EDGE_TO_MASK;
         break;
       }
     }
