@@ -167,9 +167,9 @@ export class WeakMapEdgeNames {
   }
 }
 
-/** Marks nodes reachable from the user roots (global objects) through non-weak edges. */
+/** Marks nodes reachable from the user roots (global objects) through non-weak edges, a bit per node. */
 export function buildPageOwned(s: HeapSnapshot): Uint8Array {
-  const flags = new Uint8Array(s.nodeCount);
+  const flags = new Uint8Array((s.nodeCount + 7) >>> 3);
   markPageOwned({ firstEdge: s.firstEdge, edgeWord: s.edgeWord, weak: s.edgeTypes.weak }, pageOwnedStarts(s), flags);
   return flags;
 }
@@ -339,10 +339,16 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   // flags come last (a worker may be computing them meanwhile); few nodes are not owned.
   const owned = s.pageOwned();
   for (let v = 0; v < n; v++) {
-    if (owned[v] || v === rootOrdinal) continue;
+    const byte = owned[v >>> 3]!;
+    if (byte === 0xff) {
+      v |= 7; // eight owned nodes
+      continue;
+    }
+    if (byte & (1 << (v & 7)) || v === rootOrdinal) continue;
     const end = firstEdge[v + 1]!;
     for (let e = firstEdge[v]!; e < end; e++) {
-      if (owned[edgeWord[e]! & toMask]) essential[e >>> 3]! &= ~(1 << (e & 7));
+      const to = edgeWord[e]! & toMask;
+      if (owned[to >>> 3]! & (1 << (to & 7))) essential[e >>> 3]! &= ~(1 << (e & 7));
     }
   }
 

@@ -580,7 +580,7 @@ export class HeapSnapshot {
     return this.shallow;
   }
 
-  /** @internal Nodes the page (the global objects) owns; used by the dominator rules. */
+  /** @internal Nodes the page (the global objects) owns, a bit per node (bit `v & 7` of byte `v >>> 3`); used by the dominator rules. */
   pageOwned(): Uint8Array {
     if (!this.pageOwnedFlags) {
       // From the shallow-size worker when it was asked for them (see buildDominatorIndexes).

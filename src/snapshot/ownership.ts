@@ -99,10 +99,11 @@ export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float
 }
 
 /**
- * Marks in `flags` the nodes the page owns: those reached from `starts` (the
- * global objects and the document's DOM trees, see `pageOwnedStarts`) through
- * non-weak edges. A pure function of the arrays, like {@link moveOwnedSizes};
- * `tick` is called now and then, to show that the pass is alive.
+ * Marks in `flags`, one bit per node (bit `v & 7` of byte `v >>> 3`), the
+ * nodes the page owns: those reached from `starts` (the global objects and
+ * the document's DOM trees, see `pageOwnedStarts`) through non-weak edges. A
+ * pure function of the arrays, like {@link moveOwnedSizes}; `tick` is called
+ * now and then, to show that the pass is alive.
  */
 export function markPageOwned(
   input: Pick<OwnershipInput, 'firstEdge' | 'edgeWord' | 'weak'>,
@@ -113,12 +114,13 @@ export function markPageOwned(
   const { firstEdge, edgeWord, weak } = input;
   const toMask = EDGE_TO_MASK;
   const typeShift = EDGE_TYPE_SHIFT;
-  const stack = new Uint32Array(flags.length);
+  // Each node is pushed once at most (marked when pushed); the stack grows on demand.
+  let stack = new Uint32Array(Math.max(1024, starts.length));
   let top = 0;
   for (let k = 0; k < starts.length; k++) {
     const v = starts[k]!;
-    if (flags[v]) continue;
-    flags[v] = 1;
+    if (flags[v >>> 3]! & (1 << (v & 7))) continue;
+    flags[v >>> 3]! |= 1 << (v & 7);
     stack[top++] = v;
   }
   let visits = 0;
@@ -129,8 +131,14 @@ export function markPageOwned(
     for (let e = firstEdge[v]!; e < end; e++) {
       const word = edgeWord[e]!;
       const to = word & toMask;
-      if (flags[to] || word >>> typeShift === weak) continue;
-      flags[to] = 1;
+      const bit = 1 << (to & 7);
+      if (flags[to >>> 3]! & bit || word >>> typeShift === weak) continue;
+      flags[to >>> 3]! |= bit;
+      if (top === stack.length) {
+        const grown = new Uint32Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+      }
       stack[top++] = to;
     }
   }

@@ -58,7 +58,7 @@ export class ShallowJob {
       const sizes = wide ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Uint32Array(new SharedArrayBuffer(4 * n));
       sizes.set(input.nodeSelfSize);
       const state = new SharedArrayBuffer(12);
-      const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer(n)) };
+      const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer((n + 7) >>> 3)) };
       const data: ShallowWorkerData = { input, sizes, owned, state };
       const worker = new Worker(url, { workerData: data, execArgv: [], stdout: false, stderr: false });
       worker.on('error', () => {}); // a failed worker is noticed by its state
