@@ -146,7 +146,7 @@ test('meta is read, not assumed: six node fields and a different field order wor
   const text = JSON.stringify({ snapshot: header, nodes, edges, strings: ['', 'A', 'B', 'a', 'w'] });
   const snap = parseChunks([text]);
   assert.equal(snap.nodeCount, 3);
-  assert.equal(snap.detachedness, undefined);
+  assert.equal(snap.detachedMarks, undefined);
   const a = snap.node(1);
   assert.equal(a.name, 'A');
   assert.equal(a.type, 'object');
@@ -188,11 +188,33 @@ test('detachedness: kept when some node is marked, absent when every mark is 0, 
       strings: ['', 'Window', '<div id="a">', '<div id="b">', '<span>', 'a', 'b', 'c'],
     });
   const plain = parseChunks([text([0, 0, 0, 0, 0])]);
-  assert.equal(plain.detachedness, undefined);
+  assert.equal(plain.detachedMarks, undefined);
   assert.deepEqual([2, 3, 4].map((o) => plain.className(o)), ['<div>', '<div>', '<span>']);
   const marked = parseChunks([text([0, 0, 1, 2, 0])]);
-  assert.deepEqual([...marked.detachedness!], [0, 0, 1, 2, 0]);
+  assert.deepEqual([...marked.detachedMarks!], [2 * 4 + 1, 3 * 4 + 2]);
+  assert.deepEqual([0, 1, 2, 3, 4].map((o) => marked.detachednessOf(o)), [0, 0, 1, 2, 0]);
+  // Only attached marks: nothing is detached.
+  const attached = parseChunks([text([0, 1, 1, 0, 1])]);
+  assert.deepEqual([0, 1, 2, 3, 4].map((o) => attached.detachednessOf(o)), [0, 1, 1, 0, 1]);
+  assert.deepEqual([2, 3, 4].map((o) => attached.className(o)), ['<div>', '<div>', '<span>']);
+  assert.throws(() => parseChunks([text([0, 0, 3, 0, 0])]), /node 2 has detachedness 3; V8 writes 0 \(unknown\), 1 \(attached\) or 2 \(detached\)/);
   assert.deepEqual([2, 3, 4].map((o) => marked.className(o)), ['<div>', 'Detached <div>', 'Detached <span>']);
+});
+
+test('detachedness: many marks, read in small chunks, keep their nodes', () => {
+  const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }];
+  for (let i = 0; i < 500; i++) nodes.push({ type: 'native', name: `N${i}`, id: 3 + 2 * i, size: 8 });
+  const parsed = JSON.parse(syntheticSnapshot(nodes, nodes.slice(1).map((_, i) => [0, 'element', i, i + 1] as [number, string, number, number])));
+  const fields: string[] = parsed.snapshot.meta.node_fields;
+  const expected = nodes.map((_, o) => (o % 3 === 0 ? 0 : o % 3));
+  expected.forEach((m, o) => (parsed.nodes[o * fields.length + fields.indexOf('detachedness')] = m));
+  const text = JSON.stringify(parsed);
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += 97) chunks.push(text.slice(i, i + 97));
+  const snap = parseChunks(chunks);
+  assert.deepEqual(nodes.map((_, o) => snap.detachednessOf(o)), expected);
+  assert.equal(snap.detachedMarks!.length, expected.filter((m) => m !== 0).length);
+  assert.equal(snap.detachednessOf(nodes.length), 0);
 });
 
 test('node types beyond the classic list (object shape, wasm object) are accepted', () => {

@@ -630,13 +630,9 @@ export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uin
  * first, and a detached state never overrides an attached one.
  */
 export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
-  const given = s.detachedness;
-  if (!given) return undefined;
-  // Only nodes V8 marks detached start a detached region: without any, no
-  // node is detached. The marks are found with memchr, not a JS loop: most
-  // snapshots mark few nodes (Node.js a handful of embedder objects).
-  const bytes = Buffer.from(given.buffer, given.byteOffset, given.byteLength);
-  if (bytes.indexOf(2) < 0) return undefined;
+  const marks = s.detachedMarks;
+  // Only nodes V8 marks detached start a detached region: without any, no node is detached.
+  if (!marks?.some((m) => (m & 3) === 2)) return undefined;
   const n = s.nodeCount;
   const state = new Uint8Array(n);
   const visited = new Uint8Array(n);
@@ -657,7 +653,7 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
     else if (st === 2) detached.push(v);
   };
   for (const mark of [1, 2]) {
-    for (let v = bytes.indexOf(mark); v >= 0; v = bytes.indexOf(mark, v + 1)) visit(v, mark);
+    for (let k = 0; k < marks.length; k++) if ((marks[k]! & 3) === mark) visit(marks[k]! >>> 2, mark);
   }
   const spread = (v: number, st: number): void => {
     for (let e = firstEdge[v]!; e < firstEdge[v + 1]!; e++) {

@@ -90,8 +90,13 @@ export class HeapSnapshot {
   readonly firstEdge: Uint32Array;
   /** Allocation trace node of each node; undefined when the snapshot records none. */
   readonly traceNodeId: Uint32Array | undefined;
-  /** V8's attached (1) / detached (2) marks of embedder objects; undefined when the snapshot has no such field or marks no node. */
-  readonly detachedness: Uint8Array | undefined;
+  /**
+   * V8's attached / detached marks of embedder objects: the marked nodes in
+   * ordinal order, each as `ordinal * 4 + mark` (1 attached, 2 detached);
+   * undefined when the snapshot has no such field or marks no node. See
+   * {@link detachednessOf}.
+   */
+  readonly detachedMarks: Uint32Array | undefined;
   /** String index for named edges, the number itself for `element` and `hidden` edges. */
   readonly edgeName: Uint32Array;
   /**
@@ -148,7 +153,7 @@ export class HeapSnapshot {
     this.nodeSelfSize = data.nodeSelfSize;
     this.firstEdge = data.firstEdge;
     this.traceNodeId = data.traceNodeId;
-    this.detachedness = data.detachedness;
+    this.detachedMarks = data.detachedMarks;
     this.edgeName = data.edgeName;
     this.edgeWord = data.edgeWord;
     this.strings = data.strings;
@@ -241,6 +246,20 @@ export class HeapSnapshot {
   }
 
   // ---- Per-node facts ----------------------------------------------------
+
+  /** V8's detachedness mark of node `ordinal`: 0 unknown, 1 attached, 2 detached (binary search in {@link detachedMarks}). */
+  detachednessOf(ordinal: number): number {
+    const marks = this.detachedMarks;
+    if (marks === undefined) return 0;
+    let lo = 0;
+    let hi = marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (marks[mid]! >>> 2 < ordinal) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < marks.length && marks[lo]! >>> 2 === ordinal ? marks[lo]! & 3 : 0;
+  }
 
   /** V8's type name of node `ordinal` ("object", "closure", "string", …). */
   nodeTypeName(ordinal: number): string {

@@ -67,8 +67,13 @@ export interface SnapshotData {
   firstEdge: Uint32Array;
   /** Undefined when the snapshot has no such field, or every value in it is 0. */
   traceNodeId: Uint32Array | undefined;
-  /** Undefined when the snapshot has no such field, or every value in it is 0 (unknown). */
-  detachedness: Uint8Array | undefined;
+  /**
+   * The nodes whose `detachedness` field is not 0 (unknown), in ordinal
+   * order, each as `ordinal * 4 + mark` (1 attached, 2 detached); undefined
+   * when the snapshot has no such field or no such node. Most snapshots mark
+   * few nodes (Node.js a handful of embedder objects).
+   */
+  detachedMarks: Uint32Array | undefined;
   /** String index for named edges, the number itself for `element` and `hidden` edges. */
   edgeName: Uint32Array;
   /**
@@ -351,7 +356,8 @@ export class SnapshotParser {
   private nodeSelf: Uint32Array | Float64Array | undefined;
   private firstEdge: Uint32Array | undefined;
   private traceNodeId: Uint32Array | undefined;
-  private detachedness: Uint8Array | undefined;
+  private detachedMarks: Uint32Array | undefined;
+  private detachedCount = 0;
   private edgeName: Uint32Array | undefined;
   private edgeWord: Uint32Array | undefined;
   private strings = new StringPool(4096);
@@ -951,10 +957,9 @@ export class SnapshotParser {
       const id = this.nodeId!;
       for (let j = this.fId, o = ord0; j < used; j += nfc, o++) id[o] = vals[j]!;
       if (this.fDetached >= 0) {
-        // Most marks are 0, and a snapshot may have no other: the array is made on the first other value.
         for (let j = this.fDetached, o = ord0; j < used; j += nfc, o++) {
           const v = vals[j]!;
-          if (v !== 0) (this.detachedness ??= new Uint8Array(this.nodeCount))[o] = v;
+          if (v !== 0) this.markDetached(o, v);
         }
       }
       const self = this.nodeSelf!;
@@ -1036,6 +1041,18 @@ export class SnapshotParser {
       }
     }
     return i;
+  }
+
+  /** Records node `o`'s detachedness mark `v` (not 0) in the list of marks. */
+  private markDetached(o: number, v: number): void {
+    if (v > 2) this.fail(`node ${o} has detachedness ${v}; V8 writes 0 (unknown), 1 (attached) or 2 (detached)`);
+    let marks = this.detachedMarks;
+    if (marks === undefined || this.detachedCount === marks.length) {
+      const grown = new Uint32Array(Math.max(64, 2 * this.detachedCount));
+      if (marks !== undefined) grown.set(marks);
+      this.detachedMarks = marks = grown;
+    }
+    marks[this.detachedCount++] = o * 4 + v;
   }
 
   private drainEdges(): void {
@@ -1267,7 +1284,7 @@ export class SnapshotParser {
       nodeSelfSize: this.nodeSelf!,
       firstEdge: this.firstEdge!,
       traceNodeId: this.traceNodeId,
-      detachedness: this.detachedness,
+      detachedMarks: this.detachedMarks?.slice(0, this.detachedCount),
       edgeName,
       edgeWord,
       strings,
