@@ -58,6 +58,44 @@ test('strings with escapes decode exactly, whatever the chunk boundaries', () =>
   }
 });
 
+test('strings over several 16 MiB blocks, long and escaped ones included, read back exactly from chunks and from a file', async () => {
+  // 21 MB of names: strings that end up split across the pool's blocks, strings longer than
+  // 32,767 bytes (whose length is kept apart), escaped ones, and short ones between them.
+  const names: string[] = [];
+  for (let i = 0; names.join('').length < 21_000_000; i++) {
+    const fill = String.fromCharCode(97 + (i % 26));
+    if (i % 3 === 0) names.push(`long${i} ` + fill.repeat(32_767 + (i % 1000)));
+    else if (i % 3 === 1) names.push(`esc${i} "quoted" \\ é ` + fill.repeat(40_000 + i));
+    else names.push(`short${i}`);
+  }
+  names.push(tricky[0]!, 'x'.repeat(32_766), 'y'.repeat(32_767));
+  const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }, ...names.map((name, i) => ({ type: 'string', name, id: 3 + 2 * i, size: 16 }))];
+  const text = syntheticSnapshot(nodes, names.map((_, i) => [0, 'element', i, i + 1] as [number, string, number, number]));
+  const check = (snap: ReturnType<typeof loadSync>, how: string): void => {
+    names.forEach((name, i) => {
+      const o = i + 1;
+      const k = snap.nodeName[o]!;
+      assert.equal(snap.strings.get(k), name, `${how}: string of node ${o}`);
+      assert.equal(snap.strings.equals(k, name), true, `${how}: equals ${o}`);
+      // (Escaped names: "about 10 bytes", never cutting an escape in half.)
+      assert.ok(name.startsWith(snap.strings.prefix(k, 10)) && snap.strings.prefix(k, 10).length >= 5, `${how}: prefix ${o}`);
+      if (!/["\\\n\t\u0000-\u001f]/.test(name)) {
+        assert.equal(snap.strings.byteLength(k), Buffer.byteLength(name), `${how}: length ${o}`);
+        assert.equal(snap.strings.rawByte(k, -1), Buffer.from(name).at(-1), `${how}: last byte ${o}`);
+        assert.equal(snap.strings.rawTail(k, 5), Buffer.from(name).subarray(-5).toString('latin1'), `${how}: tail ${o}`);
+      }
+    });
+    for (const i of [0, 1, names.length - 1, names.length - 2]) assert.equal(snap.strings.indexOf(names[i]!), snap.nodeName[i + 1], `${how}: indexOf ${i}`);
+    assert.equal(snap.strings.indexOf('y'.repeat(32_768)), -1);
+  };
+  const chunks: string[] = [];
+  for (let at = 0; at < text.length; at += 1_000_003) chunks.push(text.slice(at, at + 1_000_003));
+  check(parseChunks(chunks), 'chunks');
+  const file = write('long-strings.heapsnapshot', text);
+  check(loadSync(file, { parallel: false }), 'file');
+  check(await load(file), 'async file');
+});
+
 test('number sections (samples, locations) parse exactly, signs included, whatever the chunk boundaries', () => {
   const parsed = JSON.parse(smallSnapshot());
   const samples = [-5, 12, 0, -300, 123456789, -1, 42];

@@ -656,6 +656,8 @@ export class SnapshotParser {
         return;
       case 'strings':
         expectArray();
+        // Every string takes 3 bytes or more ("" and a comma): the bytes left bound their number.
+        if (this.totalBytes !== undefined && this.totalBytes > this.offset) this.strings.reserve(Math.floor((this.totalBytes - this.offset) / 3) + 1);
         this.mode = Mode.Strings;
         this.str = Str.Between;
         return;

@@ -11,27 +11,33 @@
  */
 
 const BLOCK_SIZE = 16 * 1024 * 1024;
+/** Bit 15 of a length word: the string's raw bytes contain JSON escapes. */
+const ESCAPED = 0x8000;
+/** A length word (escape bit aside) this large says: the length is in the table of long ones. */
+const LONG = 0x7fff;
 
 /** A sealed pool as plain data (see {@link StringPool.parts}). */
 export interface StringPoolParts {
   blocks: Uint8Array[];
-  blockOf: Uint32Array;
-  offsetOf: Uint32Array;
-  lengthOf: Uint32Array;
+  starts: Uint32Array;
+  lengths: Uint16Array;
+  /** [string index, byte length] of the strings of {@link LONG} bytes or more. */
+  long: Array<[number, number]>;
   count: number;
   extra: string[];
 }
 
 export class StringPool {
   private blocks: Buffer[] = [];
+  /** Where each block starts in the blocks laid end to end (ascending; a string never spans two). */
+  private blockStart: number[] = [];
   private current: Buffer;
   private used = 0;
-  /** Per string: block index. */
-  private blockOf: Uint32Array;
-  /** Per string: byte offset inside its block. */
-  private offsetOf: Uint32Array;
-  /** Per string: byte length, high bit set when the raw bytes contain JSON escapes. */
-  private lengthOf: Uint32Array;
+  /** Per string: where its bytes start, in the blocks laid end to end (see {@link blockStart}). */
+  private starts: Uint32Array;
+  /** Per string: byte length (or {@link LONG}), with {@link ESCAPED} set when the raw bytes contain JSON escapes. */
+  private lengths: Uint16Array;
+  private long = new Map<number, number>();
   private n = 0;
   /** Whether the last string is still being read (its end is not known yet). */
   private openString = false;
@@ -44,33 +50,41 @@ export class StringPool {
     if (parts !== undefined) {
       // Blocks that crossed a thread boundary arrive as plain Uint8Arrays.
       this.blocks = parts.blocks.map((b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      let at = 0;
+      for (const b of this.blocks) {
+        this.blockStart.push(at);
+        at += b.length;
+      }
       this.current = this.blocks[this.blocks.length - 1] ?? Buffer.alloc(0);
       this.used = this.current.length;
-      this.blockOf = parts.blockOf;
-      this.offsetOf = parts.offsetOf;
-      this.lengthOf = parts.lengthOf;
+      this.starts = parts.starts;
+      this.lengths = parts.lengths;
+      this.long = new Map(parts.long);
       this.n = parts.count;
       for (const e of parts.extra) this.intern(e);
       return;
     }
     this.current = Buffer.allocUnsafe(BLOCK_SIZE);
     this.blocks.push(this.current);
-    this.blockOf = new Uint32Array(expected);
-    this.offsetOf = new Uint32Array(expected);
-    this.lengthOf = new Uint32Array(expected);
+    this.blockStart.push(0);
+    this.starts = new Uint32Array(expected);
+    this.lengths = new Uint16Array(expected);
   }
 
   /**
    * The pool's contents as plain data, for `postMessage` to another thread
    * (transfer {@link StringPoolParts.blocks} and the index arrays' buffers);
    * `new StringPool(0, parts)` makes the pool again. Call after {@link seal}.
+   * Index arrays that are views into a larger reservation come as trimmed
+   * copies (posted as it is, a view takes its whole buffer along).
    */
   parts(): StringPoolParts {
+    const own = <T extends Uint32Array | Uint16Array>(a: T): T => (a.byteLength === a.buffer.byteLength ? a : (a.slice() as T));
     return {
       blocks: this.blocks,
-      blockOf: this.blockOf,
-      offsetOf: this.offsetOf,
-      lengthOf: this.lengthOf,
+      starts: own(this.starts),
+      lengths: own(this.lengths),
+      long: [...this.long],
       count: this.n,
       extra: this.extra,
     };
@@ -88,7 +102,28 @@ export class StringPool {
 
   /** Bytes held by the pool (for memory reports). */
   get byteSize(): number {
-    return this.blocks.length * BLOCK_SIZE + this.n * 12;
+    return this.blocks.reduce((sum, b) => sum + b.length, 0) + this.n * 6;
+  }
+
+  /**
+   * Makes room for `count` strings in all, when the parser knows a bound (the
+   * bytes left in the file): pages of the index arrays that stay unused take
+   * no memory, and no doubled or trimmed copy is left for the collector.
+   */
+  reserve(count: number): void {
+    if (count <= this.starts.length) return;
+    let starts: Uint32Array;
+    let lengths: Uint16Array;
+    try {
+      starts = new Uint32Array(count);
+      lengths = new Uint16Array(count);
+    } catch {
+      return; // too large to reserve: the arrays grow as they fill
+    }
+    starts.set(this.starts.subarray(0, this.n));
+    lengths.set(this.lengths.subarray(0, this.n));
+    this.starts = starts;
+    this.lengths = lengths;
   }
 
   /**
@@ -102,17 +137,18 @@ export class StringPool {
     const len = end - start;
     if (this.used + len > this.current.length) {
       const i = this.n - 1;
-      const from = this.openString ? this.offsetOf[i]! : this.used;
+      const base = this.blockStart[this.blockStart.length - 1]!;
+      const from = this.openString ? this.starts[i]! - base : this.used;
       const carried = this.used - from;
       const block = Buffer.allocUnsafe(Math.max(BLOCK_SIZE, carried + len));
+      const at = base + this.current.length;
+      if (at + block.length > 0xffffffff) throw new RangeError('the strings table is larger than 4 GiB');
       this.current.copy(block, 0, from, this.used);
       this.blocks.push(block);
+      this.blockStart.push(at);
       this.current = block;
       this.used = carried;
-      if (this.openString) {
-        this.blockOf[i] = this.blocks.length - 1;
-        this.offsetOf[i] = 0;
-      }
+      if (this.openString) this.starts[i] = at;
     }
     const at = this.used;
     this.current.set(src.subarray(start, end), at);
@@ -122,11 +158,10 @@ export class StringPool {
 
   /** Starts a new string at byte `offset` of the current block (see {@link load}); returns its index. */
   open(offset: number): number {
-    if (this.n === this.blockOf.length) this.grow();
+    if (this.n === this.starts.length) this.grow();
     const i = this.n++;
-    this.blockOf[i] = this.blocks.length - 1;
-    this.offsetOf[i] = offset;
-    this.lengthOf[i] = 0;
+    this.starts[i] = this.blockStart[this.blockStart.length - 1]! + offset;
+    this.lengths[i] = 0;
     this.openString = true;
     return i;
   }
@@ -134,28 +169,26 @@ export class StringPool {
   /** Ends the string being read before byte `offset` of the current block; `escaped` when it holds JSON escapes. */
   close(offset: number, escaped: boolean): void {
     const i = this.n - 1;
-    this.lengthOf[i] = (offset - this.offsetOf[i]!) | (escaped ? 0x80000000 : 0);
+    const length = this.blockStart[this.blockStart.length - 1]! + offset - this.starts[i]!;
+    if (length >= LONG) this.long.set(i, length);
+    this.lengths[i] = Math.min(length, LONG) | (escaped ? ESCAPED : 0);
     this.openString = false;
   }
 
   private grow(): void {
-    const size = this.blockOf.length * 2;
-    const b = new Uint32Array(size);
-    b.set(this.blockOf);
-    this.blockOf = b;
-    const o = new Uint32Array(size);
-    o.set(this.offsetOf);
-    this.offsetOf = o;
-    const l = new Uint32Array(size);
-    l.set(this.lengthOf);
-    this.lengthOf = l;
+    const size = Math.max(1024, this.starts.length * 2);
+    const starts = new Uint32Array(size);
+    starts.set(this.starts);
+    this.starts = starts;
+    const lengths = new Uint16Array(size);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
   }
 
-  /** Trims the index arrays once loading is done. */
+  /** Trims the index arrays once loading is done (a reservation is kept as a view: see {@link reserve}). */
   seal(): void {
-    this.blockOf = this.blockOf.slice(0, this.n);
-    this.offsetOf = this.offsetOf.slice(0, this.n);
-    this.lengthOf = this.lengthOf.slice(0, this.n);
+    this.starts = this.starts.subarray(0, this.n);
+    this.lengths = this.lengths.subarray(0, this.n);
     if (this.used < this.current.length && this.current.length > 1024 * 1024) {
       const last = Buffer.allocUnsafeSlow(this.used);
       this.current.copy(last, 0, 0, this.used);
@@ -164,10 +197,29 @@ export class StringPool {
     }
   }
 
+  /** The block holding the bytes that start at position `at` (see {@link blockStart}). */
+  private blockAt(at: number): number {
+    const bs = this.blockStart;
+    let lo = 0;
+    let hi = bs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (bs[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Byte length of snapshot string `i` as stored (escaped form). */
+  private storedLength(i: number): number {
+    const l = this.lengths[i]! & LONG;
+    return l === LONG ? this.long.get(i)! : l;
+  }
+
   /** Byte length of string `i` as stored (escaped form). */
   byteLength(i: number): number {
     if (i >= this.n) return Buffer.byteLength(this.extra[i - this.n] ?? '');
-    return this.lengthOf[i]! & 0x7fffffff;
+    return this.storedLength(i);
   }
 
   /** The string with index `i`, decoded. */
@@ -196,10 +248,11 @@ export class StringPool {
    */
   rawTail(i: number, maxBytes: number): string {
     if (i >= this.n) return this.get(i).slice(-maxBytes);
-    const block = this.blocks[this.blockOf[i]!]!;
-    const start = this.offsetOf[i]!;
-    const end = start + (this.lengthOf[i]! & 0x7fffffff);
-    return block.toString('latin1', Math.max(start, end - maxBytes), end);
+    const at = this.starts[i]!;
+    const b = this.blockAt(at);
+    const start = at - this.blockStart[b]!;
+    const end = start + this.storedLength(i);
+    return this.blocks[b]!.toString('latin1', Math.max(start, end - maxBytes), end);
   }
 
   /**
@@ -209,21 +262,24 @@ export class StringPool {
    */
   rawByte(i: number, k: number): number {
     if (i >= this.n) return -1;
-    const len = this.lengthOf[i]! & 0x7fffffff;
-    const at = k < 0 ? len + k : k;
-    if (at < 0 || at >= len) return -1;
-    return this.blocks[this.blockOf[i]!]![this.offsetOf[i]! + at]!;
+    const len = this.storedLength(i);
+    const pos = k < 0 ? len + k : k;
+    if (pos < 0 || pos >= len) return -1;
+    const at = this.starts[i]!;
+    const b = this.blockAt(at);
+    return this.blocks[b]![at - this.blockStart[b]! + pos]!;
   }
 
   private decode(i: number, maxBytes: number): string {
-    const block = this.blocks[this.blockOf[i]!]!;
-    const start = this.offsetOf[i]!;
-    const raw = this.lengthOf[i]!;
-    let len = raw & 0x7fffffff;
-    if (len > maxBytes) len = maxBytes;
-    if ((raw & 0x80000000) === 0) return block.toString('utf8', start, start + len);
+    const at = this.starts[i]!;
+    const b = this.blockAt(at);
+    const block = this.blocks[b]!;
+    const start = at - this.blockStart[b]!;
+    const stored = this.storedLength(i);
+    const len = Math.min(stored, maxBytes);
+    if ((this.lengths[i]! & ESCAPED) === 0) return block.toString('utf8', start, start + len);
     let end = start + len;
-    if (len < (raw & 0x7fffffff)) {
+    if (len < stored) {
       // Do not cut an escape sequence in half.
       const back = block.lastIndexOf(92, end - 1);
       if (back >= start && end - back < 6) end = back;
@@ -238,13 +294,13 @@ export class StringPool {
   /** True when string `i` equals `s` (compares bytes, without decoding). */
   equals(i: number, s: string): boolean {
     if (i >= this.n) return this.extra[i - this.n] === s;
-    const raw = this.lengthOf[i]!;
-    if (raw & 0x80000000) return this.get(i) === s;
-    const len = raw & 0x7fffffff;
+    if (this.lengths[i]! & ESCAPED) return this.get(i) === s;
+    const len = this.storedLength(i);
     if (len !== Buffer.byteLength(s)) return false;
-    const block = this.blocks[this.blockOf[i]!]!;
-    const start = this.offsetOf[i]!;
-    return block.toString('utf8', start, start + len) === s;
+    const at = this.starts[i]!;
+    const b = this.blockAt(at);
+    const start = at - this.blockStart[b]!;
+    return this.blocks[b]!.toString('utf8', start, start + len) === s;
   }
 
   /** Index of the first snapshot string equal to `s`, or -1. Scans the table. */
@@ -253,18 +309,22 @@ export class StringPool {
     const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(s));
     bytes.write(s, 'utf8');
     const len = bytes.length;
+    // Length words to look for: the plain one (escape bit clear), or LONG for long strings.
+    const word = Math.min(len, LONG);
+    const lengths = this.lengths;
     for (let i = 0; i < this.n; i++) {
-      const raw = this.lengthOf[i]!;
-      if (raw & 0x80000000) {
+      const raw = lengths[i]!;
+      if (raw & ESCAPED) {
         // Escaped in the file: between its own length and six bytes (\uXXXX) per byte of `s`.
-        const stored = raw & 0x7fffffff;
+        const stored = this.storedLength(i);
         if (stored >= len && stored <= 6 * len && this.get(i) === s) return i;
         continue;
       }
-      if (raw !== len) continue;
-      const block = this.blocks[this.blockOf[i]!]!;
-      const start = this.offsetOf[i]!;
-      if (block.compare(bytes, 0, len, start, start + len) === 0) return i;
+      if (raw !== word || (word === LONG && this.long.get(i) !== len)) continue;
+      const at = this.starts[i]!;
+      const b = this.blockAt(at);
+      const start = at - this.blockStart[b]!;
+      if (this.blocks[b]!.compare(bytes, 0, len, start, start + len) === 0) return i;
     }
     return -1;
   }

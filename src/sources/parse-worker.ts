@@ -9,6 +9,7 @@
 import { workerData } from 'node:worker_threads';
 import { SnapshotParser, type SnapshotData } from '../snapshot/parser.js';
 import { SnapshotError } from '../snapshot/errors.js';
+import type { StringPoolParts } from '../snapshot/strings.js';
 import { writeText } from './write.js';
 import {
   ENDED,
@@ -83,17 +84,15 @@ function trimmed(data: SnapshotData): SnapshotData {
 }
 
 /** Every buffer of `data` that is wholly its own, for the transfer list (views into a shared pool are copied). */
-function buffersOf(data: SnapshotData, blocks: Uint8Array[]): ArrayBuffer[] {
+function buffersOf(data: SnapshotData, parts: StringPoolParts): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const add = (a: ArrayBufferView | undefined): void => {
     if (a !== undefined && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
   };
   for (const v of Object.values(data)) if (ArrayBuffer.isView(v)) add(v);
-  const parts = data.strings.parts();
-  add(parts.blockOf);
-  add(parts.offsetOf);
-  add(parts.lengthOf);
-  for (const b of blocks) add(b);
+  add(parts.starts);
+  add(parts.lengths);
+  for (const b of parts.blocks) add(b);
   return [...out];
 }
 
@@ -111,7 +110,7 @@ for (;;) {
   try {
     const data = trimmed(parseOne());
     const strings = data.strings.parts();
-    transfer = buffersOf(data, strings.blocks);
+    transfer = buffersOf(data, strings);
     answer = { ok: true, data: { ...data, strings: undefined as never }, strings };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
