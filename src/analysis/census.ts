@@ -78,7 +78,7 @@ function markNodes<T extends Uint8Array | Int32Array>(snap: HeapSnapshot, option
   }
   const consider = (i: number): void => {
     if (exclude !== undefined && exclude[i] !== 0) return;
-    if (!all && visible![i] === 0) return;
+    if (!all && (visible![i >>> 3]! & (1 << (i & 7))) === 0) return;
     // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
     if (all || self[i] === 0) {
       shallow ??= snap.shallowSizes();

@@ -136,7 +136,7 @@ function recordSeen(live: LiveSnapshot): void {
   for (let i = 0; i < snap.nodeCount; i++) {
     const id = snap.nodeId[i]!;
     if (id > maxId && (id & 1) === 1) maxId = id; // even ids are the embedder's, from another counter
-    if (mask[i] === VISIBLE && visible[i] === 1) ids[n++] = id;
+    if (mask[i] === VISIBLE && (visible[i >>> 3]! & (1 << (i & 7))) !== 0) ids[n++] = id;
   }
   const state = seen();
   state.ids = ids.slice(0, n);

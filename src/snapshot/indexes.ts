@@ -624,18 +624,18 @@ export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uin
 }
 
 /**
- * Attached/detached state of embedder (DOM) objects, as DevTools propagates
- * it: the embedder marks entry points (1 attached, 2 detached); the state then
- * flows to native nodes reached through non-hidden, non-weak edges, attached
- * first, and a detached state never overrides an attached one.
+ * The embedder (DOM) objects that are detached, as DevTools propagates V8's
+ * marks: the embedder marks entry points (1 attached, 2 detached); the state
+ * then flows to native nodes reached through non-hidden, non-weak edges,
+ * attached first, and a detached state never overrides an attached one.
+ * Their ordinals, ascending; undefined when none is.
  */
-export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
+export function buildDetachedNodes(s: HeapSnapshot): Uint32Array | undefined {
   const marks = s.detachedMarks;
   // Only nodes V8 marks detached start a detached region: without any, no node is detached.
   if (!marks?.some((m) => (m & 3) === 2)) return undefined;
-  const n = s.nodeCount;
-  const state = new Uint8Array(n);
-  const visited = new Uint8Array(n);
+  // Each node takes the state of the first visit (attached ones all come first), a bit each.
+  const visited = new Uint8Array((s.nodeCount + 7) >>> 3);
   const { nodeType, edgeWord, firstEdge } = s;
   const toMask = EDGE_TO_MASK;
   const typeShift = EDGE_TYPE_SHIFT;
@@ -644,13 +644,16 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
   const weak = s.edgeTypes.weak;
   const attached: number[] = [];
   const detached: number[] = [];
+  const out: number[] = [];
   const visit = (v: number, st: number): void => {
-    if (visited[v]) return;
-    visited[v] = 1;
+    if (visited[v >>> 3]! & (1 << (v & 7))) return;
+    visited[v >>> 3]! |= 1 << (v & 7);
     if (nodeType[v] !== native) return;
-    state[v] = st;
     if (st === 1) attached.push(v);
-    else if (st === 2) detached.push(v);
+    else {
+      detached.push(v);
+      out.push(v);
+    }
   };
   for (const mark of [1, 2]) {
     for (let k = 0; k < marks.length; k++) if ((marks[k]! & 3) === mark) visit(marks[k]! >>> 2, mark);
@@ -664,9 +667,6 @@ export function buildDomState(s: HeapSnapshot): Uint8Array | undefined {
     }
   };
   while (attached.length) spread(attached.pop()!, 1);
-  while (detached.length) {
-    const v = detached.pop()!;
-    if (state[v] !== 1) spread(v, 2);
-  }
-  return state;
+  while (detached.length) spread(detached.pop()!, 2);
+  return out.length === 0 ? undefined : Uint32Array.from(out).sort();
 }

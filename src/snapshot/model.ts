@@ -13,7 +13,7 @@ import {
   NO_DISTANCE,
   WeakMapEdgeNames,
   buildDistances,
-  buildDomState,
+  buildDetachedNodes,
   buildDominated,
   buildDominators,
   buildIdIndex,
@@ -131,7 +131,7 @@ export class HeapSnapshot {
   private dominatedIndex: DominatedIndex | undefined;
   private idIndex: { ids: Uint32Array; ordinals: Uint32Array } | undefined;
   private classArray: Uint32Array | undefined;
-  private domStateArray: Uint8Array | undefined | null = null;
+  private detachedArray: Uint32Array | undefined | null = null;
   private qualifiedClassArray: Uint32Array | undefined;
   private pageOwnedFlags: Uint8Array | undefined;
   private ownedJob: ShallowJob | undefined;
@@ -426,16 +426,19 @@ export class HeapSnapshot {
     return (this.nodeType[ordinal] !== this.types.native || (this.nodeId[ordinal]! & 1) === 1) && !this.isSystemName(this.nodeName[ordinal]!);
   }
 
-  /** {@link isUserVisible} of every node (1 or 0), computed once. */
+  /**
+   * {@link isUserVisible} of every node, computed once: a bit per node, set
+   * when visible (bit `i & 7` of byte `i >>> 3`).
+   */
   userVisibleFlags(): Uint8Array {
     if (this.visibleArray) return this.visibleArray;
     const n = this.nodeCount;
-    const out = new Uint8Array(n);
+    const out = new Uint8Array((n + 7) >>> 3);
     const rule = this.visibilityRule();
     const nodeType = this.nodeType;
     for (let i = 0; i < n; i++) {
       const r = rule[nodeType[i]!];
-      if (r === 1 || (r === 2 && this.isVisibleByName(i))) out[i] = 1;
+      if (r === 1 || (r === 2 && this.isVisibleByName(i))) out[i >>> 3]! |= 1 << (i & 7);
     }
     this.visibleArray = out;
     return out;
@@ -503,12 +506,11 @@ export class HeapSnapshot {
       const known = nameIndex < classOfName.length ? classOfName[nameIndex]! : 0;
       out[i] = known !== 0 ? known - 1 : classOf(nameIndex);
     }
-    // Embedder objects cut off from their document: "Detached <div>" (few nodes; found with memchr).
-    const domState = this.domState();
-    if (domState) {
-      const states = Buffer.from(domState.buffer, domState.byteOffset, domState.byteLength);
+    // Embedder objects cut off from their document: "Detached <div>".
+    const detached = this.detachedNodes();
+    if (detached) {
       const detachedNames = new Map<number, number>();
-      for (let i = states.indexOf(2); i >= 0; i = states.indexOf(2, i + 1)) {
+      for (const i of detached) {
         if (typeClass[nodeType[i]!]! >= 0) continue;
         const nameIndex = nodeName[i]!;
         let d = detachedNames.get(nameIndex);
@@ -524,12 +526,13 @@ export class HeapSnapshot {
   }
 
   /**
-   * Propagated attached (1) / detached (2) state of embedder objects; undefined
-   * when the snapshot does not record it or marks no object detached.
+   * Ordinals of the embedder (DOM) objects cut off from their document, as
+   * DevTools propagates V8's attached/detached marks, ascending; undefined
+   * when the snapshot marks no object detached.
    */
-  domState(): Uint8Array | undefined {
-    if (this.domStateArray === null) this.domStateArray = buildDomState(this);
-    return this.domStateArray;
+  detachedNodes(): Uint32Array | undefined {
+    if (this.detachedArray === null) this.detachedArray = buildDetachedNodes(this);
+    return this.detachedArray;
   }
 
   /** The class name of node `ordinal`. */
