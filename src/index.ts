@@ -15,6 +15,8 @@ export {
   SnapshotParser,
   BASE_SYSTEM_DISTANCE,
   NO_DISTANCE,
+  EDGE_TO_MASK,
+  EDGE_TYPE_SHIFT,
   type Progress,
   type ProgressCallback,
   type SnapshotInput,

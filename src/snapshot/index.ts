@@ -19,6 +19,7 @@ export {
   type SourceLocation,
 } from './model.js';
 export { HeapNode, HeapEdge } from './views.js';
+export { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 export type { RetainerIndex, DominatedIndex } from './indexes.js';
 export {
   parseSnapshotSync,

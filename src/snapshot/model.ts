@@ -71,8 +71,8 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  *
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
  * `nodeName`, `nodeId`, `nodeSelfSize`, `firstEdge`) and by edge index
- * (`edgeName`, and `edgeWord`, which holds each edge's target and type). {@link node} and {@link nodeById} give
- * readable views of single nodes.
+ * (`edgeName`, and `edgeWord`, which holds each edge's target and type).
+ * {@link node} and {@link nodeById} give readable views of single nodes.
  */
 export class HeapSnapshot {
   readonly source: string;
