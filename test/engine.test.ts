@@ -323,27 +323,32 @@ test('dominators: page-owned objects are not retained through edges from outside
   assert.equal(s.dominators()[4], 1);
 });
 
-test('self sizes beyond 32 bits switch the sizes to doubles mid-parse, keeping earlier rows', () => {
-  // Many small nodes, then one of 5 GB, parsed in small chunks so the switch happens between chunks.
+test('self sizes beyond 16 bits are kept apart, exactly, up to and beyond 32 bits', () => {
+  // Small nodes, then 100 around the 16-bit limit (65,534 fits, 65,535 and up do not), then
+  // one of 5 GB, parsed in small chunks.
   const list: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }, { type: 'object', name: 'Window', id: 3, size: 10 }];
   const edges: SyntheticEdge[] = [[0, 'shortcut', 'w', 1]];
-  for (let i = 2; i < 400; i++) {
-    list.push({ type: 'object', name: 'Small', id: 1 + 2 * i, size: i });
-    edges.push([1, 'property', `p${i}`, i]);
-  }
+  const add = (size: number): void => {
+    list.push({ type: 'object', name: 'Sized', id: 1 + 2 * list.length, size });
+    edges.push([1, 'property', `p${list.length - 1}`, list.length - 1]);
+  };
+  for (let i = 2; i < 400; i++) add(i);
+  for (let k = 0; k < 100; k++) add(65_534 + k);
   const huge = 5_000_000_000;
-  list.push({ type: 'object', name: 'Huge', id: 1 + 2 * list.length, size: huge });
-  edges.push([1, 'property', 'huge', list.length - 1]);
+  add(huge);
   const text = syntheticSnapshot(list, edges);
   const chunks: string[] = [];
   for (let k = 0; k < text.length; k += 97) chunks.push(text.slice(k, k + 97));
   const s = parseChunks(chunks);
-  assert.ok(s.nodeSelfSize instanceof Float64Array);
-  const smallSum = ((2 + 399) * 398) / 2;
-  assert.equal(s.nodeSelfSize[399], 399);
-  assert.equal(s.nodeSelfSize[400], huge);
-  assert.equal(s.retainedSizes()[1], 10 + smallSum + huge);
-  assert.equal(s.totalSize(), 10 + smallSum + huge);
+  assert.deepEqual(list.map((_, o) => s.selfSizeOf(o)), list.map((n) => n.size));
+  assert.equal(s.nodeSelfSize[400], 65_534);
+  assert.equal(s.nodeSelfSize[401], 0xffff);
+  assert.equal(s.largeSelfSizes.ordinals.length, 100, 'every size from 65,535 up is kept apart');
+  assert.equal(s.node(list.length - 1).rawSelfSize, huge);
+  const total = list.reduce((t, n) => t + n.size, 0);
+  assert.ok(s.shallowSizes() instanceof Float64Array, 'shallow sizes are doubles when the total passes 32 bits');
+  assert.equal(s.retainedSizes()[1], total);
+  assert.equal(s.totalSize(), total);
 });
 
 test('retained sizes are 32-bit while the heap total fits in 32 bits, and exact at the limit', () => {

@@ -14,6 +14,7 @@ function assertSameData(a: HeapSnapshot, b: HeapSnapshot): void {
   for (const f of ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'firstEdge', 'edgeName', 'edgeWord'] as const) {
     assert.deepEqual(a[f], b[f], f);
   }
+  assert.deepEqual(a.largeSelfSizes, b.largeSelfSizes);
   assert.equal(a.strings.count, b.strings.count);
   for (let i = 0; i < a.strings.count; i++) assert.equal(a.strings.get(i), b.strings.get(i), `string ${i}`);
 }

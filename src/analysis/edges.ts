@@ -384,7 +384,7 @@ function isIndexName(snap: HeapSnapshot, e: number): boolean {
  * follows from the self size (8- or 4-byte slots, 2-slot object header).
  */
 function mapEntriesStart(snap: HeapSnapshot, table: number): number {
-  const self = snap.nodeSelfSize[table]!;
+  const self = snap.selfSizeOf(table);
   for (const slot of [8, 4]) {
     const length = self / slot - 2;
     if (!Number.isInteger(length)) continue;
@@ -725,6 +725,6 @@ function arrayLength(snap: HeapSnapshot, v: number): number {
       else if (Number.isInteger(n)) max = Math.max(max, n);
     }
   }
-  if (max < 0 && store >= 0 && snap.nodeSelfSize[store]! > 16) return -1;
+  if (max < 0 && store >= 0 && snap.selfSizeOf(store) > 16) return -1;
   return max + 1;
 }

@@ -18,7 +18,7 @@
  */
 import type { HeapSnapshot } from './model.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
-import { markPageOwned, moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
+import { expandSelfSizes, markPageOwned, moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
 export interface RetainerIndex {
@@ -60,10 +60,9 @@ export function buildRetainers(s: HeapSnapshot): RetainerIndex {
  * it owns). Snapshots taken with `exposeInternals` are left as V8 wrote them.
  */
 export function buildShallowSizes(s: HeapSnapshot): Uint32Array | Float64Array {
-  const self = s.nodeSelfSize;
   // No shallow size exceeds the heap's total: 32 bits suffice below 4 GiB.
-  const sizes = totalSelfSize(self) <= 0xffffffff ? new Uint32Array(s.nodeCount) : new Float64Array(s.nodeCount);
-  sizes.set(self);
+  const sizes = totalSelfSize(s.nodeSelfSize, s.largeSelfSizes) <= 0xffffffff ? new Uint32Array(s.nodeCount) : new Float64Array(s.nodeCount);
+  expandSelfSizes(s.nodeSelfSize, s.largeSelfSizes, sizes);
   if (s.hasUserRoots()) moveOwnedSizes(ownershipInput(s), sizes);
   return sizes;
 }
@@ -74,6 +73,7 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
     nodeType: s.nodeType,
     nodeName: s.nodeName,
     nodeSelfSize: s.nodeSelfSize,
+    largeSelfSizes: s.largeSelfSizes,
     firstEdge: s.firstEdge,
     edgeWord: s.edgeWord,
     hidden: s.types.hidden,

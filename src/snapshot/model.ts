@@ -5,7 +5,7 @@
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
-import { totalSelfSize } from './ownership.js';
+import { LARGE_SELF_SIZE, totalSelfSize, type LargeSelfSizes } from './ownership.js';
 import { ShallowJob } from './shallow-job.js';
 import type { StringPool } from './strings.js';
 import {
@@ -85,8 +85,15 @@ export class HeapSnapshot {
   readonly nodeType: Uint8Array;
   readonly nodeName: Uint32Array;
   readonly nodeId: Uint32Array;
-  /** V8's self size of each node (before DevTools' ownership adjustment, see {@link shallowSizes}). */
-  readonly nodeSelfSize: Uint32Array | Float64Array;
+  /**
+   * V8's self size of each node (before DevTools' ownership adjustment, see
+   * {@link shallowSizes}) below 65,535 bytes; larger sizes (few nodes: long
+   * strings, large arrays) read 65,535 here and are in {@link largeSelfSizes}.
+   * {@link selfSizeOf} reads either.
+   */
+  readonly nodeSelfSize: Uint16Array;
+  /** The self sizes of 65,535 bytes and more: their nodes, ascending, and sizes. */
+  readonly largeSelfSizes: LargeSelfSizes;
   readonly firstEdge: Uint32Array;
   /** Allocation trace node of each node; undefined when the snapshot records none. */
   readonly traceNodeId: Uint32Array | undefined;
@@ -151,6 +158,7 @@ export class HeapSnapshot {
     this.nodeName = data.nodeName;
     this.nodeId = data.nodeId;
     this.nodeSelfSize = data.nodeSelfSize;
+    this.largeSelfSizes = data.largeSelfSizes;
     this.firstEdge = data.firstEdge;
     this.traceNodeId = data.traceNodeId;
     this.detachedMarks = data.detachedMarks;
@@ -246,6 +254,21 @@ export class HeapSnapshot {
   }
 
   // ---- Per-node facts ----------------------------------------------------
+
+  /** V8's self size of node `ordinal`, in bytes (see {@link nodeSelfSize}). */
+  selfSizeOf(ordinal: number): number {
+    const v = this.nodeSelfSize[ordinal]!;
+    if (v !== LARGE_SELF_SIZE) return v;
+    const { ordinals, sizes } = this.largeSelfSizes;
+    let lo = 0;
+    let hi = ordinals.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ordinals[mid]! < ordinal) lo = mid + 1;
+      else hi = mid;
+    }
+    return ordinals[lo] === ordinal ? sizes[lo]! : v;
+  }
 
   /** V8's detachedness mark of node `ordinal`: 0 unknown, 1 attached, 2 detached (binary search in {@link detachedMarks}). */
   detachednessOf(ordinal: number): number {
@@ -635,7 +658,7 @@ export class HeapSnapshot {
     const job =
       this.shallow || !this.hasUserRoots()
         ? null
-        : ShallowJob.start(ownershipInput(this), totalSelfSize(this.nodeSelfSize) > 0xffffffff, this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
+        : ShallowJob.start(ownershipInput(this), totalSelfSize(this.nodeSelfSize, this.largeSelfSizes) > 0xffffffff, this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
     if (job?.owned) this.ownedJob = job;
     if (!job) this.shallowSizes();
     const shallowSizes = (): Uint32Array | Float64Array => {

@@ -10,7 +10,8 @@ import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 export interface OwnershipInput {
   nodeType: Uint8Array;
   nodeName: Uint32Array;
-  nodeSelfSize: Uint32Array | Float64Array;
+  nodeSelfSize: Uint16Array;
+  largeSelfSizes: LargeSelfSizes;
   firstEdge: Uint32Array;
   /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
   edgeWord: Uint32Array;
@@ -26,11 +27,30 @@ export interface OwnershipInput {
   rootOrdinal: number;
 }
 
+/**
+ * Self sizes of {@link LARGE_SELF_SIZE} bytes and more, which `nodeSelfSize`
+ * (16-bit) holds as LARGE_SELF_SIZE: their nodes, ascending, and sizes.
+ */
+export interface LargeSelfSizes {
+  ordinals: Uint32Array;
+  sizes: Float64Array;
+}
+
+/** What a 16-bit self size holds for the sizes kept in {@link LargeSelfSizes}. */
+export const LARGE_SELF_SIZE = 0xffff;
+
 /** Sum of the self sizes: the shallow sizes fit in 32 bits when it is below 4 GiB. */
-export function totalSelfSize(self: Uint32Array | Float64Array): number {
+export function totalSelfSize(self: Uint16Array, large: LargeSelfSizes): number {
   let total = 0;
   for (let i = 0; i < self.length; i++) total += self[i]!;
+  for (let k = 0; k < large.sizes.length; k++) total += large.sizes[k]! - LARGE_SELF_SIZE;
   return total;
+}
+
+/** Writes every node's self size into `out`. */
+export function expandSelfSizes(self: Uint16Array, large: LargeSelfSizes, out: Uint32Array | Float64Array): void {
+  out.set(self);
+  for (let k = 0; k < large.ordinals.length; k++) out[large.ordinals[k]!] = large.sizes[k]!;
 }
 
 /**

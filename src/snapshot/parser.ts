@@ -11,6 +11,7 @@
  */
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
+import { LARGE_SELF_SIZE, type LargeSelfSizes } from './ownership.js';
 import { StringPool } from './strings.js';
 import { WasmNumbers } from './numbers.js';
 
@@ -62,7 +63,9 @@ export interface SnapshotData {
   nodeType: Uint8Array;
   nodeName: Uint32Array;
   nodeId: Uint32Array;
-  nodeSelfSize: Uint32Array | Float64Array;
+  /** Self sizes below 65,535 bytes; the others read 65,535 and are in {@link largeSelfSizes}. */
+  nodeSelfSize: Uint16Array;
+  largeSelfSizes: LargeSelfSizes;
   /** `firstEdge[i]` is the index of node i's first edge; `firstEdge[nodeCount] === edgeCount`. */
   firstEdge: Uint32Array;
   /** Undefined when the snapshot has no such field, or every value in it is 0. */
@@ -353,7 +356,10 @@ export class SnapshotParser {
   private nodeType: Uint8Array | undefined;
   private nodeName: Uint32Array | undefined;
   private nodeId: Uint32Array | undefined;
-  private nodeSelf: Uint32Array | Float64Array | undefined;
+  private nodeSelf: Uint16Array | undefined;
+  private largeSelfOrdinals = new Uint32Array(64);
+  private largeSelfSizes = new Float64Array(64);
+  private largeSelfCount = 0;
   private firstEdge: Uint32Array | undefined;
   private traceNodeId: Uint32Array | undefined;
   private detachedMarks: Uint32Array | undefined;
@@ -825,7 +831,7 @@ export class SnapshotParser {
         this.nodeType = new Uint8Array(new SharedArrayBuffer(this.nodeCount));
         this.nodeName = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
         this.nodeId = new Uint32Array(this.nodeCount);
-        this.nodeSelf = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
+        this.nodeSelf = new Uint16Array(new SharedArrayBuffer(2 * this.nodeCount));
         this.firstEdge = new Uint32Array(new SharedArrayBuffer(4 * (this.nodeCount + 1)));
       }
       if (!this.skipEdges) this.allocateEdges();
@@ -965,22 +971,13 @@ export class SnapshotParser {
         }
       }
       const self = this.nodeSelf!;
-      if (self instanceof Uint32Array) {
-        let big = false;
-        for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) {
-          const v = vals[j]!;
-          if (v > 0xffffffff) big = true;
-          self[o] = v;
+      for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) {
+        const v = vals[j]!;
+        if (v < LARGE_SELF_SIZE) self[o] = v;
+        else {
+          self[o] = LARGE_SELF_SIZE;
+          this.addLargeSelfSize(o, v);
         }
-        if (big) {
-          // A self size beyond 32 bits: from now on the sizes are kept as doubles.
-          const wide = new Float64Array(new SharedArrayBuffer(8 * self.length));
-          wide.set(self);
-          for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) wide[o] = vals[j]!;
-          this.nodeSelf = wide;
-        }
-      } else {
-        for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) self[o] = vals[j]!;
       }
       const first = this.firstEdge!;
       let sum = this.edgeSum;
@@ -1043,6 +1040,20 @@ export class SnapshotParser {
       }
     }
     return i;
+  }
+
+  /** Records node `o`'s self size `v`, too large for 16 bits (few nodes: long strings, large arrays). */
+  private addLargeSelfSize(o: number, v: number): void {
+    if (this.largeSelfCount === this.largeSelfOrdinals.length) {
+      const ordinals = new Uint32Array(2 * this.largeSelfCount);
+      ordinals.set(this.largeSelfOrdinals);
+      this.largeSelfOrdinals = ordinals;
+      const sizes = new Float64Array(2 * this.largeSelfCount);
+      sizes.set(this.largeSelfSizes);
+      this.largeSelfSizes = sizes;
+    }
+    this.largeSelfOrdinals[this.largeSelfCount] = o;
+    this.largeSelfSizes[this.largeSelfCount++] = v;
   }
 
   /** Records node `o`'s detachedness mark `v` (not 0) in the list of marks. */
@@ -1284,6 +1295,10 @@ export class SnapshotParser {
       nodeName,
       nodeId: this.nodeId!,
       nodeSelfSize: this.nodeSelf!,
+      largeSelfSizes: {
+        ordinals: this.largeSelfOrdinals.slice(0, this.largeSelfCount),
+        sizes: this.largeSelfSizes.slice(0, this.largeSelfCount),
+      },
       firstEdge: this.firstEdge!,
       traceNodeId: this.traceNodeId,
       detachedMarks: this.detachedMarks?.slice(0, this.detachedCount),

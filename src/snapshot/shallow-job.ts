@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { OwnershipInput } from './ownership.js';
+import { expandSelfSizes, type OwnershipInput } from './ownership.js';
 
 /** Below this many edges the pass is quicker than starting a worker. */
 const MIN_EDGES = 2_000_000;
@@ -56,7 +56,7 @@ export class ShallowJob {
     try {
       const n = input.nodeType.length;
       const sizes = wide ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Uint32Array(new SharedArrayBuffer(4 * n));
-      sizes.set(input.nodeSelfSize);
+      expandSelfSizes(input.nodeSelfSize, input.largeSelfSizes, sizes);
       const state = new SharedArrayBuffer(12);
       const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer((n + 7) >>> 3)) };
       const data: ShallowWorkerData = { input, sizes, owned, state };

@@ -47,7 +47,7 @@ export class HeapNode {
 
   /** Self size in bytes exactly as V8 recorded it. */
   get rawSelfSize(): number {
-    return this.snapshot.nodeSelfSize[this.ordinal]!;
+    return this.snapshot.selfSizeOf(this.ordinal);
   }
 
   /** Bytes that would be freed if this object were released (builds the dominator tree on first use). */
