@@ -355,16 +355,18 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   // Vertices are ordinal + 1, and 0 means "none". `pre` gives each vertex its depth-first
   // number (0 until reached); every other array is indexed by that number, 1..n, so the
   // search needs no number-to-vertex array, the semidominator and dominator phases look
-  // up neither, and no array indexed by vertex is kept beside its copy by number.
+  // up neither, and no array indexed by vertex is kept beside its copy by number. Once the
+  // predecessor lists are filled, `pre` itself is given up for the evaluation forest's
+  // links: the semidominator phase, where memory peaks, holds four arrays of 4 bytes per
+  // node, not five, and a second search numbers the vertices again at the end.
   const size = n + 1;
-  const pre = new Uint32Array(size); // becomes the dominators by ordinal
+  const pre = new Uint32Array(size); // then the evaluation links; then jump pointers; then the dominators by ordinal
   const parent = new Uint32Array(size); // the parent's number; the immediate dominator's; 32-bit retained sizes
   const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
-  // The starts of the back/cross predecessor lists and the evaluation forest's links share
-  // one buffer, which holds the retained sizes at the end when they need doubles. The
-  // links' half is not touched (and takes no memory) before the semidominator phase.
-  const shared = new ArrayBuffer(4 * (2 * size + 1));
-  const predFirst = new Uint32Array(shared, 0, size + 1);
+  const predFirst = new Uint32Array(size + 1); // back/cross predecessor counts, list starts, then semidominators
+  // The search classifies edges by clearing the bits of tree and forward edges in a copy:
+  // the second search follows the essential edges as the first did.
+  const classified = essential.slice();
   // The search's path: vertex, its number and its next edge, three words per level.
   let path = new Uint32Array(3 * 1024);
   let count = 0;
@@ -384,12 +386,12 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     search: for (;;) {
       for (; e < end; e++) {
         const bit = 1 << (e & 7);
-        if ((essential[e >>> 3]! & bit) === 0) continue;
+        if ((classified[e >>> 3]! & bit) === 0) continue;
         const w = (edgeWord[e]! & toMask) + 1;
         const pw = pre[w]!;
         if (pw === 0) {
           // Tree edge: v waits on the path; the parent is w's first semidominator candidate.
-          essential[e >>> 3]! ^= bit;
+          classified[e >>> 3]! ^= bit;
           if (3 * depth + 3 > path.length) {
             const grown = new Uint32Array(path.length * 2);
             grown.set(path);
@@ -410,7 +412,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
         }
         if (pw > pv) {
           // Forward edge (w descends from v): v itself is a candidate.
-          essential[e >>> 3]! ^= bit;
+          classified[e >>> 3]! ^= bit;
           if (pv < label[pw]!) label[pw] = pv;
         } else {
           // Back or cross edge: evaluated when w's semidominator is computed.
@@ -428,12 +430,13 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
 
   const r = rootOrdinal + 1;
   dfs(r, 0);
+  let retainedBit: Uint8Array | undefined;
   if (count < n) {
     // Nodes held only through weak edges (no essential retainer): traverse from each as if
     // from the root, which makes the root their semidominator. The search followed every
     // essential edge of the nodes it reached, so the essential retainers of the others are
     // among the others.
-    const retainedBit = new Uint8Array((n + 7) >>> 3);
+    retainedBit = new Uint8Array((n + 7) >>> 3);
     for (let v = 1; v <= n; v++) {
       if (pre[v] !== 0) continue;
       const end = firstEdge[v]!;
@@ -472,14 +475,14 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     if (po > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
-      if ((essential[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!] = po;
+      if ((classified[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!] = po;
     }
   }
 
   // Semidominators, in reverse depth-first order. `label` holds semidominator numbers, so
   // evaluation compares them directly; path compression uses a small growable stack.
   let stack = new Uint32Array(1024);
-  const ancestor = new Uint32Array(shared, 4 * (size + 1), size);
+  const ancestor = pre.fill(0);
   for (let i = searched; i >= 2; i--) {
     let sw = label[i]!;
     const kEnd = predFirst[i + 1]!;
@@ -535,25 +538,71 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
     jump[i] = depth[d]! - depth[jd]! === depth[jd]! - depth[jump[jd]!]! ? jump[jd]! : d;
   }
 
-  // Back to ordinals. The depths give way to the vertex of each number (an inversion in
-  // place would follow each cycle of the permutation one dependent load at a time, several
-  // times slower than this scatter), then `pre` to the dominators by ordinal.
+  // Back to ordinals. A second search over the same edges, in the same order, meets the
+  // vertices in the same order: the depths give way to the vertex of each number, and a
+  // bit per vertex marks the ones met. Then the jump pointers give way to the dominators
+  // by ordinal.
   const vertex = label;
-  for (let v = 0; v <= n; v++) vertex[pre[v]!] = v;
-  const dominators = pre.subarray(0, n);
+  vertex[0] = 0;
+  const met = new Uint8Array((size + 7) >>> 3);
+  let k = 0;
+  const renumber = (start: number): void => {
+    met[start >>> 3]! |= 1 << (start & 7);
+    vertex[++k] = start;
+    let v = start;
+    let e = firstEdge[v - 1]!;
+    let end = firstEdge[v]!;
+    let depth = 0;
+    search: for (;;) {
+      for (; e < end; e++) {
+        if ((essential[e >>> 3]! & (1 << (e & 7))) === 0) continue;
+        const w = (edgeWord[e]! & toMask) + 1;
+        if (met[w >>> 3]! & (1 << (w & 7))) continue;
+        met[w >>> 3]! |= 1 << (w & 7);
+        vertex[++k] = w;
+        if (2 * depth + 2 > path.length) {
+          const grown = new Uint32Array(path.length * 2);
+          grown.set(path);
+          path = grown;
+        }
+        path[2 * depth] = v;
+        path[2 * depth + 1] = e + 1;
+        depth++;
+        v = w;
+        e = firstEdge[w - 1]!;
+        end = firstEdge[w]!;
+        continue search;
+      }
+      if (depth === 0) return;
+      depth--;
+      v = path[2 * depth]!;
+      e = path[2 * depth + 1]!;
+      end = firstEdge[v]!;
+    }
+  };
+  renumber(r);
+  if (retainedBit !== undefined) {
+    for (let v = 1; v <= n; v++) {
+      if (met[v >>> 3]! & (1 << (v & 7))) continue;
+      const o = v - 1;
+      if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) renumber(v);
+    }
+    for (let v = 1; v <= n; v++) if ((met[v >>> 3]! & (1 << (v & 7))) === 0) vertex[++k] = v;
+  }
+  const dominators = jump.subarray(0, n);
   for (let i = 1; i <= n; i++) dominators[vertex[i]! - 1] = vertex[parent[i]!]! - 1;
   // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits
   // (the shallow sizes are then 32-bit), so does every sum, and the spent parent array takes
   // them instead of a new array of doubles.
   const sizes = shallowSizes();
-  const retained = sizes instanceof Uint32Array ? parent.subarray(0, n) : new Float64Array(shared, 0, n);
+  const retained = sizes instanceof Uint32Array ? parent.subarray(0, n) : new Float64Array(n);
   retained.set(sizes);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
   const spent = [label.buffer, predFrom.buffer];
-  if (retained instanceof Uint32Array) spent.push(shared);
+  if (retained instanceof Uint32Array) spent.push(predFirst.buffer);
   return { dominators, retained, spent };
 }
 
