@@ -346,7 +346,8 @@ test('self sizes beyond 16 bits are kept apart, exactly, up to and beyond 32 bit
   assert.equal(s.largeSelfSizes.ordinals.length, 100, 'every size from 65,535 up is kept apart');
   assert.equal(s.node(list.length - 1).rawSelfSize, huge);
   const total = list.reduce((t, n) => t + n.size, 0);
-  assert.ok(s.shallowSizes() instanceof Float64Array, 'shallow sizes are doubles when the total passes 32 bits');
+  assert.deepEqual(list.map((_, o) => s.shallowSizeOf(o)), list.map((n) => n.size), 'nothing here is owned: shallow sizes are self sizes');
+  assert.ok(s.retainedSizes() instanceof Float64Array, 'retained sizes are doubles when the total passes 32 bits');
   assert.equal(s.retainedSizes()[1], total);
   assert.equal(s.totalSize(), total);
 });

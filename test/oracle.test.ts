@@ -67,6 +67,44 @@ test('DevTools agrees on hand-built graphs with weak-only nodes, cycles, shortcu
   assert.equal(ours.node(15).selfSize, 0);
 });
 
+test('DevTools agrees on owned sizes that cross 65,535 bytes, both ways (16-bit sizes with the large ones kept apart)', async () => {
+  const nodes: SyntheticNode[] = [
+    ['synthetic', '', 0],
+    ['object', 'Window', 10],
+    ['object', 'A', 100], // owns 40,000 + 30,000: becomes large
+    ['array', 'a1', 40_000],
+    ['array', 'a2', 30_000],
+    ['object', 'B', 200], // owns a large array: large, the array 0
+    ['array', 'b1', 100_000],
+    ['object', 'C', 70_000], // large, and owns a large array
+    ['array', 'c1', 80_000],
+    ['array', 'd', 90_000], // held by A and B: owned by neither, stays large
+    ['object', 'E', 65_535], // exactly the limit, owns nothing
+    ['array', 'e1', 65_534], // owned by Window: the sum passes the limit
+  ].map(([type, name, size], i) => ({ type: type as string, name: name as string, id: 1 + 2 * i, size: size as number }));
+  const edges: SyntheticEdge[] = [
+    [0, 'shortcut', 'w', 1],
+    [1, 'property', 'a', 2],
+    [1, 'property', 'b', 5],
+    [1, 'property', 'c', 7],
+    [1, 'property', 'e', 10],
+    [1, 'internal', 'elements', 11],
+    [2, 'internal', 'elements', 3],
+    [2, 'internal', 'properties', 4],
+    [2, 'internal', 'shared', 9],
+    [5, 'internal', 'elements', 6],
+    [5, 'internal', 'shared', 9],
+    [7, 'internal', 'elements', 8],
+  ];
+  const text = syntheticSnapshot(nodes, edges);
+  const ours = parseChunks([text]);
+  assertAgrees(ours, await devtools({ text }));
+  const expected = [0, 10 + 65_534, 70_100, 0, 0, 100_200, 0, 150_000, 0, 90_000, 65_535, 0];
+  assert.deepEqual(nodes.map((_, o) => ours.shallowSizeOf(o)), expected);
+  assert.deepEqual([...ours.shallowSizes().large.ordinals], [1, 2, 5, 7, 9, 10]);
+  assert.equal(ours.totalSize(), expected.reduce((a, b) => a + b, 0));
+});
+
 test('DevTools agrees on random graphs: dominators and retained sizes with cross, back and weak edges, unreachable cycles', async () => {
   // A seeded generator: each graph has a user root, dense random edges among its nodes
   // (forward, back and cross edges for the depth-first search), weak and shortcut edges,
@@ -111,7 +149,7 @@ test('DevTools agrees on a large realistic heap (an application-like heap of 1.5
   assert.ok(r.classes > 100);
   // At this size the page-owned flags and the shallow sizes were computed on a worker (into
   // shared memory) while the dominators were computed here; the comparison above checked them.
-  assert.ok(ours.edgeCount > 2_000_000 && ours.shallowSizes().buffer instanceof SharedArrayBuffer);
+  assert.ok(ours.edgeCount > 2_000_000 && ours.shallowSizes().small.buffer instanceof SharedArrayBuffer);
   assert.ok(ours.pageOwned().buffer instanceof SharedArrayBuffer);
 });
 

@@ -4,6 +4,7 @@
  * `by_type`, with sizes.
  */
 import type { HeapNode, HeapSnapshot } from '../snapshot/index.js';
+import { LARGE_SIZE, sizeAt, type NodeSizes } from '../snapshot/ownership.js';
 
 /** What the census is sorted by. */
 export type SortBy = 'count' | 'selfSize' | 'retainedSize';
@@ -68,7 +69,7 @@ function markNodes<T extends Uint8Array | Int32Array>(snap: HeapSnapshot, option
   // DevTools' self sizes move the size of internal arrays to their owner;
   // nodes the user can see are never owned, so their DevTools size is zero
   // only if their own size is (and that index is built only then).
-  let shallow: Uint32Array | Float64Array | null = null;
+  let shallow: NodeSizes | null = null;
   const self = snap.nodeSelfSize;
   const all = options.all === true;
   const visible = all ? null : snap.userVisibleFlags();
@@ -82,7 +83,7 @@ function markNodes<T extends Uint8Array | Int32Array>(snap: HeapSnapshot, option
     // Like DevTools, nodes of size zero (synthetic roots, storage owned by another object) are not counted.
     if (all || self[i] === 0) {
       shallow ??= snap.shallowSizes();
-      if (shallow[i] === 0) return;
+      if (shallow.small[i] === 0) return;
     }
     mask[i] = 1;
   };
@@ -117,6 +118,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   if (options.retainedSizes) snap.dominated();
   const classes = classArray(snap, options);
   const shallow = snap.shallowSizes();
+  const shallowSmall = shallow.small;
   const distances = options.distances ? snap.distances() : undefined;
   // Aggregate by dense class number (one per class string index) into typed arrays;
   // decode each class name once. `classOf` marks the selected nodes (1), then keeps each
@@ -151,7 +153,8 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
     }
     classOf[i] = k + 1;
     countOf[k]!++;
-    selfOf[k]! += shallow[i]!;
+    const size = shallowSmall[i]!;
+    selfOf[k]! += size !== LARGE_SIZE ? size : sizeAt(shallow, i);
     if (distances) {
       const d = distances[i]!;
       if (d < distanceOf[k]!) distanceOf[k] = d;

@@ -5,6 +5,7 @@
  * one is an object allocated in between (and still alive).
  */
 import type { HeapSnapshot } from '../snapshot/index.js';
+import { sizeAt } from '../snapshot/ownership.js';
 import { census, selectNodes, type CensusOptions, type ClassStats } from './census.js';
 
 /** One class in a comparison of two snapshots. */
@@ -122,24 +123,24 @@ export function compareSnapshots(before: HeapSnapshot, after: HeapSnapshot, opti
       const ob = b.ordinals[j++]!;
       const da = entry(nameOf(before, nameCacheA, classesA[oa]!));
       da.before++;
-      da.sizeDelta -= sizeA[oa]!;
+      da.sizeDelta -= sizeAt(sizeA, oa);
       const db = entry(nameOf(after, nameCacheB, classesB[ob]!));
       db.after++;
-      db.sizeDelta += sizeB[ob]!;
+      db.sizeDelta += sizeAt(sizeB, ob);
     } else if (idA < idB) {
       const oa = a.ordinals[i++]!;
       const d = entry(nameOf(before, nameCacheA, classesA[oa]!));
       d.before++;
       d.removed++;
-      d.removedSize += sizeA[oa]!;
-      d.sizeDelta -= sizeA[oa]!;
+      d.removedSize += sizeAt(sizeA, oa);
+      d.sizeDelta -= sizeAt(sizeA, oa);
     } else {
       const ob = b.ordinals[j++]!;
       const d = entry(nameOf(after, nameCacheB, classesB[ob]!));
       d.after++;
       d.added++;
-      d.addedSize += sizeB[ob]!;
-      d.sizeDelta += sizeB[ob]!;
+      d.addedSize += sizeAt(sizeB, ob);
+      d.sizeDelta += sizeAt(sizeB, ob);
     }
   }
   const out = [...diffs.values()];

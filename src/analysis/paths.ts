@@ -14,6 +14,7 @@
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from '../snapshot/edge-word.js';
 import type { HeapSnapshot } from '../snapshot/model.js';
+import { sizeAt, type NodeSizes } from '../snapshot/ownership.js';
 import { HeapEdge, HeapNode } from '../snapshot/views.js';
 import {
   isBackingStore,
@@ -422,7 +423,7 @@ export function whyAlive(snap: HeapSnapshot, node: HeapNode, options: WhyAliveOp
   }
   return {
     node,
-    selfSize: shallow[node.ordinal]!,
+    selfSize: sizeAt(shallow, node.ordinal),
     retainedSize: retained ? retained[node.ordinal]! : null,
     chain,
     path,
@@ -431,8 +432,8 @@ export function whyAlive(snap: HeapSnapshot, node: HeapNode, options: WhyAliveOp
   };
 }
 
-function aliveStep(node: HeapNode, via: ChainStep | null, shallow: Uint32Array | Float64Array, retained: Uint32Array | Float64Array | null): AliveStep {
-  return { node, via, selfSize: shallow[node.ordinal]!, retainedSize: retained ? retained[node.ordinal]! : null };
+function aliveStep(node: HeapNode, via: ChainStep | null, shallow: NodeSizes, retained: Uint32Array | Float64Array | null): AliveStep {
+  return { node, via, selfSize: sizeAt(shallow, node.ordinal), retainedSize: retained ? retained[node.ordinal]! : null };
 }
 
 /** Chains as given to `showChain`: found chains, raw node lists, or not-found results (skipped). */

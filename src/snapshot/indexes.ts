@@ -18,7 +18,7 @@
  */
 import type { HeapSnapshot } from './model.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
-import { expandSelfSizes, markPageOwned, moveOwnedSizes, totalSelfSize, type OwnershipInput } from './ownership.js';
+import { expandSizes, markPageOwned, moveOwnedSizes, totalSize, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
 export interface RetainerIndex {
@@ -59,12 +59,10 @@ export function buildRetainers(s: HeapSnapshot): RetainerIndex {
  * of its backing store. Retained sizes are unaffected (the owner dominates what
  * it owns). Snapshots taken with `exposeInternals` are left as V8 wrote them.
  */
-export function buildShallowSizes(s: HeapSnapshot): Uint32Array | Float64Array {
-  // No shallow size exceeds the heap's total: 32 bits suffice below 4 GiB.
-  const sizes = totalSelfSize(s.nodeSelfSize, s.largeSelfSizes) <= 0xffffffff ? new Uint32Array(s.nodeCount) : new Float64Array(s.nodeCount);
-  expandSelfSizes(s.nodeSelfSize, s.largeSelfSizes, sizes);
-  if (s.hasUserRoots()) moveOwnedSizes(ownershipInput(s), sizes);
-  return sizes;
+export function buildShallowSizes(s: HeapSnapshot): NodeSizes {
+  const small = s.nodeSelfSize.slice();
+  if (!s.hasUserRoots()) return { small, large: s.largeSelfSizes };
+  return { small, large: moveOwnedSizes(ownershipInput(s), small) };
 }
 
 /** The arrays and type numbers the ownership pass reads. */
@@ -72,8 +70,7 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
   return {
     nodeType: s.nodeType,
     nodeName: s.nodeName,
-    nodeSelfSize: s.nodeSelfSize,
-    largeSelfSizes: s.largeSelfSizes,
+    selfSizes: { small: s.nodeSelfSize, large: s.largeSelfSizes },
     firstEdge: s.firstEdge,
     edgeWord: s.edgeWord,
     hidden: s.types.hidden,
@@ -294,7 +291,7 @@ export interface DominatorResult {
  * On heap graphs that is a fraction of the edges, which saves both time and
  * memory over building the full predecessor lists.
  */
-export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array | Float64Array): DominatorResult {
+export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes): DominatorResult {
   const n = s.nodeCount;
   if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), spent: [] };
   const { edgeWord, edgeName, firstEdge, nodeId } = s;
@@ -591,12 +588,11 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => Uint32Array
   }
   const dominators = jump.subarray(0, n);
   for (let i = 1; i <= n; i++) dominators[vertex[i]! - 1] = vertex[parent[i]!]! - 1;
-  // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits
-  // (the shallow sizes are then 32-bit), so does every sum, and the spent parent array takes
-  // them instead of a new array of doubles.
+  // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits,
+  // so does every sum, and the spent parent array takes them instead of a new array of doubles.
   const sizes = shallowSizes();
-  const retained = sizes instanceof Uint32Array ? parent.subarray(0, n) : new Float64Array(n);
-  retained.set(sizes);
+  const retained = totalSize(sizes) <= 0xffffffff ? parent.subarray(0, n) : new Float64Array(n);
+  expandSizes(sizes, retained);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;

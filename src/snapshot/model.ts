@@ -5,7 +5,7 @@
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
-import { LARGE_SELF_SIZE, totalSelfSize, type LargeSelfSizes } from './ownership.js';
+import { sizeAt, totalSize, type LargeSizes, type NodeSizes } from './ownership.js';
 import { ShallowJob } from './shallow-job.js';
 import type { StringPool } from './strings.js';
 import {
@@ -93,7 +93,7 @@ export class HeapSnapshot {
    */
   readonly nodeSelfSize: Uint16Array;
   /** The self sizes of 65,535 bytes and more: their nodes, ascending, and sizes. */
-  readonly largeSelfSizes: LargeSelfSizes;
+  readonly largeSelfSizes: LargeSizes;
   readonly firstEdge: Uint32Array;
   /** Allocation trace node of each node; undefined when the snapshot records none. */
   readonly traceNodeId: Uint32Array | undefined;
@@ -131,7 +131,7 @@ export class HeapSnapshot {
   private readonly locationFieldOffsets: { object: number; script: number; line: number; column: number; count: number };
   private locationIndex: { ordinals: Uint32Array; rows: Uint32Array } | undefined;
   private retainerIndex: RetainerIndex | undefined;
-  private shallow: Uint32Array | Float64Array | undefined;
+  private shallow: NodeSizes | undefined;
   private distanceArray: Int32Array | undefined;
   private dominatorArray: Uint32Array | undefined;
   private retainedArray: Uint32Array | Float64Array | undefined;
@@ -257,17 +257,12 @@ export class HeapSnapshot {
 
   /** V8's self size of node `ordinal`, in bytes (see {@link nodeSelfSize}). */
   selfSizeOf(ordinal: number): number {
-    const v = this.nodeSelfSize[ordinal]!;
-    if (v !== LARGE_SELF_SIZE) return v;
-    const { ordinals, sizes } = this.largeSelfSizes;
-    let lo = 0;
-    let hi = ordinals.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ordinals[mid]! < ordinal) lo = mid + 1;
-      else hi = mid;
-    }
-    return ordinals[lo] === ordinal ? sizes[lo]! : v;
+    return sizeAt({ small: this.nodeSelfSize, large: this.largeSelfSizes }, ordinal);
+  }
+
+  /** DevTools' self size of node `ordinal`, in bytes (see {@link shallowSizes}). */
+  shallowSizeOf(ordinal: number): number {
+    return sizeAt(this.shallowSizes(), ordinal);
   }
 
   /** V8's detachedness mark of node `ordinal`: 0 unknown, 1 attached, 2 detached (binary search in {@link detachedMarks}). */
@@ -619,8 +614,12 @@ export class HeapSnapshot {
     return this.retainerIndex;
   }
 
-  /** Self sizes as DevTools shows them (see `buildShallowSizes`). */
-  shallowSizes(): Uint32Array | Float64Array {
+  /**
+   * Self sizes as DevTools shows them (see `buildShallowSizes`), 16 bits per
+   * node with the sizes of 65,535 bytes and more kept apart, like
+   * {@link nodeSelfSize}; {@link shallowSizeOf} reads one.
+   */
+  shallowSizes(): NodeSizes {
     this.shallow ??= this.build('shallow sizes', this.nodeCount, () => buildShallowSizes(this));
     return this.shallow;
   }
@@ -658,10 +657,10 @@ export class HeapSnapshot {
     const job =
       this.shallow || !this.hasUserRoots()
         ? null
-        : ShallowJob.start(ownershipInput(this), totalSelfSize(this.nodeSelfSize, this.largeSelfSizes) > 0xffffffff, this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
+        : ShallowJob.start(ownershipInput(this), this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
     if (job?.owned) this.ownedJob = job;
     if (!job) this.shallowSizes();
-    const shallowSizes = (): Uint32Array | Float64Array => {
+    const shallowSizes = (): NodeSizes => {
       if (job && !this.shallow) this.shallow = this.build('shallow sizes', this.nodeCount, () => job.joinSync()) ?? undefined;
       return this.shallowSizes();
     };
@@ -709,8 +708,7 @@ export class HeapSnapshot {
 
   /**
    * Retained size of every node: the bytes freed if it were released. A
-   * 32-bit array when the heap's total size fits in 32 bits (as for
-   * {@link shallowSizes}).
+   * 32-bit array when the heap's total size fits in 32 bits.
    */
   retainedSizes(): Uint32Array | Float64Array {
     if (!this.retainedArray) this.buildDominatorIndexes();
@@ -735,9 +733,6 @@ export class HeapSnapshot {
 
   /** Sum of (DevTools) self sizes of all nodes: the size of the heap the snapshot describes. */
   totalSize(): number {
-    const s = this.shallowSizes();
-    let t = 0;
-    for (let i = 0; i < s.length; i++) t += s[i]!;
-    return t;
+    return totalSize({ small: this.nodeSelfSize, large: this.largeSelfSizes });
   }
 }

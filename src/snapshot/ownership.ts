@@ -10,8 +10,8 @@ import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 export interface OwnershipInput {
   nodeType: Uint8Array;
   nodeName: Uint32Array;
-  nodeSelfSize: Uint16Array;
-  largeSelfSizes: LargeSelfSizes;
+  /** V8's self sizes (see `HeapSnapshot.nodeSelfSize`). */
+  selfSizes: NodeSizes;
   firstEdge: Uint32Array;
   /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
   edgeWord: Uint32Array;
@@ -28,38 +28,75 @@ export interface OwnershipInput {
 }
 
 /**
- * Self sizes of {@link LARGE_SELF_SIZE} bytes and more, which `nodeSelfSize`
- * (16-bit) holds as LARGE_SELF_SIZE: their nodes, ascending, and sizes.
+ * The sizes of {@link LARGE_SIZE} bytes and more of a set of node sizes kept
+ * in 16 bits: their nodes, ascending, and sizes.
  */
-export interface LargeSelfSizes {
+export interface LargeSizes {
   ordinals: Uint32Array;
   sizes: Float64Array;
 }
 
-/** What a 16-bit self size holds for the sizes kept in {@link LargeSelfSizes}. */
-export const LARGE_SELF_SIZE = 0xffff;
+/**
+ * A byte size per node in 16 bits; the sizes of {@link LARGE_SIZE} bytes and
+ * more (few nodes: long strings, large arrays and their owners) read
+ * LARGE_SIZE there and are in `large`.
+ */
+export interface NodeSizes {
+  small: Uint16Array;
+  large: LargeSizes;
+}
 
-/** Sum of the self sizes: the shallow sizes fit in 32 bits when it is below 4 GiB. */
-export function totalSelfSize(self: Uint16Array, large: LargeSelfSizes): number {
+/** What a 16-bit size holds for the sizes kept apart. */
+export const LARGE_SIZE = 0xffff;
+
+/** The size of node `i`. */
+export function sizeAt(sizes: NodeSizes, i: number): number {
+  const v = sizes.small[i]!;
+  if (v !== LARGE_SIZE) return v;
+  const { ordinals, sizes: large } = sizes.large;
+  let lo = 0;
+  let hi = ordinals.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ordinals[mid]! < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return ordinals[lo] === i ? large[lo]! : v;
+}
+
+/** Sum of the sizes (the shallow sizes and the retained sizes fit in 32 bits when it is below 4 GiB). */
+export function totalSize(sizes: NodeSizes): number {
+  const small = sizes.small;
   let total = 0;
-  for (let i = 0; i < self.length; i++) total += self[i]!;
-  for (let k = 0; k < large.sizes.length; k++) total += large.sizes[k]! - LARGE_SELF_SIZE;
+  for (let i = 0; i < small.length; i++) total += small[i]!;
+  const large = sizes.large.sizes;
+  for (let k = 0; k < large.length; k++) total += large[k]! - LARGE_SIZE;
   return total;
 }
 
-/** Writes every node's self size into `out`. */
-export function expandSelfSizes(self: Uint16Array, large: LargeSelfSizes, out: Uint32Array | Float64Array): void {
-  out.set(self);
-  for (let k = 0; k < large.ordinals.length; k++) out[large.ordinals[k]!] = large.sizes[k]!;
+/** Writes every node's size into `out`. */
+export function expandSizes(sizes: NodeSizes, out: Uint32Array | Float64Array): void {
+  out.set(sizes.small);
+  const { ordinals, sizes: large } = sizes.large;
+  for (let k = 0; k < ordinals.length; k++) out[ordinals[k]!] = large[k]!;
+}
+
+/** The large sizes of a map (node → size), sorted by node. */
+function largeSizesOf(map: Map<number, number>): LargeSizes {
+  const ordinals = Uint32Array.from(map.keys()).sort();
+  const sizes = new Float64Array(ordinals.length);
+  for (let k = 0; k < ordinals.length; k++) sizes[k] = map.get(ordinals[k]!)!;
+  return { ordinals, sizes };
 }
 
 /**
  * Moves the self size of internal arrays and hidden objects owned by exactly
- * one other object (through non-weak edges) into that owner. `sizes` holds the
- * self sizes on entry and the shallow sizes on return. `tick` is called now
- * and then, to show that the pass is alive.
+ * one other object (through non-weak edges) into that owner. `small` holds the
+ * 16-bit self sizes on entry (a copy of `input.selfSizes.small`) and the
+ * shallow sizes on return, whose sizes kept apart are returned. `tick` is
+ * called now and then, to show that the pass is alive.
  */
-export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float64Array, tick?: () => void): void {
+export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?: () => void): LargeSizes {
   const { nodeType, nodeName, firstEdge, edgeWord, hidden, array, native, weak, externalStringData } = input;
   const toMask = EDGE_TO_MASK;
   const typeShift = EDGE_TYPE_SHIFT;
@@ -108,14 +145,31 @@ export function moveOwnedSizes(input: OwnershipInput, sizes: Uint32Array | Float
   }
   const root = input.rootOrdinal;
   const synthetic = input.synthetic;
+  // Sizes of 65,535 bytes and more, by node: few, since every one holds that many bytes of the heap.
+  const large = new Map<number, number>();
+  const { ordinals, sizes } = input.selfSizes.large;
+  for (let k = 0; k < ordinals.length; k++) large.set(ordinals[k]!, sizes[k]!);
   for (let i = 0; i < n; i++) {
     if (ownable[i] === 0) continue;
     const owner = owners[i]!;
     if (owner === UNVISITED || owner === MULTIPLE) continue;
     if (owner === root || nodeType[owner] === synthetic) continue;
-    sizes[owner]! += sizes[i]!;
-    sizes[i] = 0;
+    let moved = small[i]!;
+    if (moved === 0) continue;
+    if (moved === LARGE_SIZE) {
+      moved = large.get(i)!;
+      large.delete(i);
+    }
+    small[i] = 0;
+    const had = small[owner]!;
+    const sum = (had === LARGE_SIZE ? large.get(owner)! : had) + moved;
+    if (sum < LARGE_SIZE) small[owner] = sum;
+    else {
+      small[owner] = LARGE_SIZE;
+      large.set(owner, sum);
+    }
   }
+  return largeSizesOf(large);
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
-import { LARGE_SELF_SIZE, type LargeSelfSizes } from './ownership.js';
+import { LARGE_SIZE, type LargeSizes } from './ownership.js';
 import { StringPool } from './strings.js';
 import { WasmNumbers } from './numbers.js';
 
@@ -65,7 +65,7 @@ export interface SnapshotData {
   nodeId: Uint32Array;
   /** Self sizes below 65,535 bytes; the others read 65,535 and are in {@link largeSelfSizes}. */
   nodeSelfSize: Uint16Array;
-  largeSelfSizes: LargeSelfSizes;
+  largeSelfSizes: LargeSizes;
   /** `firstEdge[i]` is the index of node i's first edge; `firstEdge[nodeCount] === edgeCount`. */
   firstEdge: Uint32Array;
   /** Undefined when the snapshot has no such field, or every value in it is 0. */
@@ -973,9 +973,9 @@ export class SnapshotParser {
       const self = this.nodeSelf!;
       for (let j = this.fSelf, o = ord0; j < used; j += nfc, o++) {
         const v = vals[j]!;
-        if (v < LARGE_SELF_SIZE) self[o] = v;
+        if (v < LARGE_SIZE) self[o] = v;
         else {
-          self[o] = LARGE_SELF_SIZE;
+          self[o] = LARGE_SIZE;
           this.addLargeSelfSize(o, v);
         }
       }

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { expandSelfSizes, type OwnershipInput } from './ownership.js';
+import { LARGE_SIZE, totalSize, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Below this many edges the pass is quicker than starting a worker. */
 const MIN_EDGES = 2_000_000;
@@ -19,10 +19,13 @@ const STALL_MS = 10_000;
 
 export interface ShallowWorkerData {
   input: OwnershipInput;
-  sizes: Uint32Array | Float64Array;
+  /** The 16-bit sizes, self sizes on entry, written in place. */
+  small: Uint16Array;
+  /** Room for the sizes kept apart: nodes and sizes, as many as the heap's total allows (see {@link ShallowJob.start}). */
+  large: { ordinals: Uint32Array; sizes: Float64Array };
   /** Where page ownership starts (see `pageOwnedStarts`), and the flags to set; absent when not asked for. */
   owned: { starts: Uint32Array; flags: Uint8Array } | undefined;
-  /** Int32 words: [0] sizes: 0 running, 1 done, 2 failed; [1] progress count; [2] owned flags, as [0]. */
+  /** Int32 words: [0] sizes: 0 running, 1 done, 2 failed; [1] progress count; [2] owned flags, as [0]; [3] how many sizes were kept apart. */
   state: SharedArrayBuffer;
 }
 
@@ -34,7 +37,8 @@ function isShared(a: ArrayBufferView): boolean {
 export class ShallowJob {
   private constructor(
     private readonly worker: Worker,
-    private readonly sizes: Uint32Array | Float64Array,
+    private readonly small: Uint16Array,
+    private readonly large: { ordinals: Uint32Array; sizes: Float64Array },
     private readonly state: Int32Array,
     /** The page-owned flags the worker sets, when asked for. */
     readonly owned: Uint8Array | undefined,
@@ -43,38 +47,44 @@ export class ShallowJob {
   private givenUp = false;
 
   /**
-   * Starts the pass on a worker, writing into a shared copy of `self` (the
-   * self sizes, as a 32- or 64-bit array), after marking the page-owned
-   * nodes from `ownedStarts` when given; null when the snapshot is small,
-   * its arrays are not shared, or no worker can start.
+   * Starts the pass on a worker, writing into a shared copy of the 16-bit self
+   * sizes, after marking the page-owned nodes from `ownedStarts` when given;
+   * null when the snapshot is small, its arrays are not shared, or no worker
+   * can start.
    */
-  static start(input: OwnershipInput, wide: boolean, ownedStarts?: Uint32Array): ShallowJob | null {
-    const arrays = [input.nodeType, input.nodeName, input.nodeSelfSize, input.firstEdge, input.edgeWord];
+  static start(input: OwnershipInput, ownedStarts?: Uint32Array): ShallowJob | null {
+    const arrays = [input.nodeType, input.nodeName, input.selfSizes.small, input.firstEdge, input.edgeWord];
     if (input.edgeWord.length < MIN_EDGES || !arrays.every(isShared)) return null;
     const url = new URL('./shallow-worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) return null;
     try {
       const n = input.nodeType.length;
-      const sizes = wide ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Uint32Array(new SharedArrayBuffer(4 * n));
-      expandSelfSizes(input.nodeSelfSize, input.largeSelfSizes, sizes);
-      const state = new SharedArrayBuffer(12);
+      const small = new Uint16Array(new SharedArrayBuffer(2 * n));
+      small.set(input.selfSizes.small);
+      // Sizes are moved, never copied: their sum stays the heap's total, so at most
+      // total / LARGE_SIZE of them reach LARGE_SIZE.
+      const room = Math.floor(totalSize(input.selfSizes) / LARGE_SIZE) + 1;
+      const large = { ordinals: new Uint32Array(new SharedArrayBuffer(4 * room)), sizes: new Float64Array(new SharedArrayBuffer(8 * room)) };
+      const state = new SharedArrayBuffer(16);
       const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer((n + 7) >>> 3)) };
-      const data: ShallowWorkerData = { input, sizes, owned, state };
+      const data: ShallowWorkerData = { input, small, large, owned, state };
       const worker = new Worker(url, { workerData: data, execArgv: [], stdout: false, stderr: false });
       worker.on('error', () => {}); // a failed worker is noticed by its state
       worker.unref();
-      return new ShallowJob(worker, sizes, new Int32Array(state), owned?.flags);
+      return new ShallowJob(worker, small, large, new Int32Array(state), owned?.flags);
     } catch {
       return null;
     }
   }
 
   /** Blocks until the worker is done; null when it failed or stalled (the caller computes the sizes itself). */
-  joinSync(): Uint32Array | Float64Array | null {
+  joinSync(): NodeSizes | null {
     if (this.givenUp) return null;
     const ok = this.wait(0);
     void this.worker.terminate();
-    return ok ? this.sizes : null;
+    if (!ok) return null;
+    const count = Atomics.load(this.state, 3);
+    return { small: this.small, large: { ordinals: this.large.ordinals.slice(0, count), sizes: this.large.sizes.slice(0, count) } };
   }
 
   /** Blocks until the page-owned flags are set; null when they were not asked for, or the worker failed or stalled. */

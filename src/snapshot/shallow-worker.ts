@@ -7,7 +7,7 @@ import { workerData } from 'node:worker_threads';
 import { markPageOwned, moveOwnedSizes } from './ownership.js';
 import type { ShallowWorkerData } from './shallow-job.js';
 
-const { input, sizes, owned, state } = workerData as ShallowWorkerData;
+const { input, small, large, owned, state } = workerData as ShallowWorkerData;
 const words = new Int32Array(state);
 if (owned !== undefined) {
   try {
@@ -19,7 +19,11 @@ if (owned !== undefined) {
   Atomics.notify(words, 2);
 }
 try {
-  moveOwnedSizes(input, sizes, () => Atomics.add(words, 1, 1));
+  const kept = moveOwnedSizes(input, small, () => Atomics.add(words, 1, 1));
+  if (kept.ordinals.length > large.ordinals.length) throw new RangeError('more large sizes than the heap can hold');
+  large.ordinals.set(kept.ordinals);
+  large.sizes.set(kept.sizes);
+  Atomics.store(words, 3, kept.ordinals.length);
   Atomics.store(words, 0, 1);
 } catch {
   Atomics.store(words, 0, 2);

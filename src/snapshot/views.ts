@@ -42,7 +42,7 @@ export class HeapNode {
 
   /** Self size in bytes as DevTools shows it (an object's internal backing stores are counted in it). */
   get selfSize(): number {
-    return this.snapshot.shallowSizes()[this.ordinal]!;
+    return this.snapshot.shallowSizeOf(this.ordinal);
   }
 
   /** Self size in bytes exactly as V8 recorded it. */
