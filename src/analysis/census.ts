@@ -121,18 +121,18 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   const shallowSmall = shallow.small;
   const distances = options.distances ? snap.distances() : undefined;
   // Aggregate by dense class number (one per class string index) into typed arrays;
-  // decode each class name once. `classOf` marks the selected nodes (1), then keeps each
-  // one's class number plus one for the retained-size walk (0 for the others); so does
-  // `slots`, per class string index.
+  // decode each class name once. `selected` marks the selected nodes (a byte each, in a
+  // buffer the dominator build is done with when there is one); `slots` keeps each class
+  // string index's number plus one (0 for classes with no selected node).
   const n = snap.nodeCount;
-  const classOf = markNodes(snap, options, new Int32Array(snap.scratch(4 * n), 0, n));
+  const selected = markNodes(snap, options, new Uint8Array(snap.scratch(n), 0, n));
   const slots = new Int32Array(snap.strings.size);
   const keys: number[] = [];
   let countOf = new Float64Array(256);
   let selfOf = new Float64Array(256);
   let distanceOf = new Int32Array(256);
   for (let i = 0; i < n; i++) {
-    if (classOf[i] === 0) continue;
+    if (selected[i] === 0) continue;
     const c = classes[i]!;
     let k = slots[c]! - 1;
     if (k < 0) {
@@ -151,7 +151,6 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
       }
       distanceOf[k] = 0x7fffffff;
     }
-    classOf[i] = k + 1;
     countOf[k]!++;
     const size = shallowSmall[i]!;
     selfOf[k]! += size !== LARGE_SIZE ? size : sizeAt(shallow, i);
@@ -160,8 +159,8 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
       if (d < distanceOf[k]!) distanceOf[k] = d;
     }
   }
-  const retained = options.retainedSizes ? classRetainedSizes(snap, classOf, keys.length) : undefined;
-  snap.lendScratch([classOf.buffer as ArrayBuffer]);
+  const retained = options.retainedSizes ? classRetainedSizes(snap, { selected, classes, slots }, keys.length) : undefined;
+  snap.lendScratch([selected.buffer as ArrayBuffer]);
   const out = new Map<string, ClassStats>();
   keys.forEach((c, k) => {
     const name = snap.strings.get(c);
@@ -182,13 +181,25 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   return out;
 }
 
+/** The census's selection: which nodes count, and the number of each node's class. */
+export interface ClassNumbers {
+  /** 1 for each selected node, 0 for the others. */
+  selected: Uint8Array;
+  /** Class string index of every node (see `HeapSnapshot.classIndexes`). */
+  classes: Uint32Array;
+  /** Per class string index: the class's number plus one, from 1 to the class count. */
+  slots: Int32Array;
+}
+
 /**
  * Retained size per class: the sum of the retained sizes of the selected
  * instances that are not dominated by another selected instance of the same
- * class (a walk of the dominator tree). `classOf` numbers each selected node's
- * class from 1 to `classCount`, and is 0 for the nodes not selected.
+ * class (a walk of the dominator tree). Classes are numbered from 0 to
+ * `classCount - 1` by `numbers`.
  */
-export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, classCount: number): Float64Array {
+export function classRetainedSizes(snap: HeapSnapshot, numbers: ClassNumbers, classCount: number): Float64Array {
+  const { selected, classes, slots } = numbers;
+  const classOf = (v: number): number => (selected[v] === 0 ? -1 : slots[classes[v]!]! - 1);
   const retained = snap.retainedSizes();
   const { first, nodes } = snap.dominated();
   const totals = new Float64Array(classCount);
@@ -200,10 +211,10 @@ export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, clas
   while (top > 0) {
     const v = stack[--top]!;
     if (v < 0) {
-      active[classOf[~v]! - 1] = 0;
+      active[classOf(~v)] = 0;
       continue;
     }
-    const d = classOf[v]! - 1;
+    const d = classOf(v);
     const from = first[v]!;
     const to = first[v + 1]!;
     const need = top + (to - from) + 1;
@@ -226,7 +237,7 @@ export function classRetainedSizes(snap: HeapSnapshot, classOf: Int32Array, clas
         continue;
       }
       // A leaf (most nodes are): counted here rather than pushed and popped.
-      const c = classOf[u]! - 1;
+      const c = classOf(u);
       if (c >= 0 && active[c] === 0) totals[c]! += retained[u]!;
     }
   }

@@ -613,11 +613,11 @@ export function buildDominated(s: HeapSnapshot, dominators: Uint32Array): Domina
   const root = s.rootOrdinal;
   // Counts, inclusive prefix sums (each entry the end of its list), then a decrementing
   // fill in reverse, which leaves each entry at the start of its list, in ordinal order.
-  // Both arrays are kept, in one buffer: one the dominator build is done with only when it
-  // is about their joint size.
+  // Both arrays are kept, in one buffer: one the dominator build is done with (its
+  // predecessor lists, about two entries per node) when it is at most a quarter larger.
   const total = Math.max(0, n - 1);
   const bytes = 4 * (n + 1 + total);
-  const buffer = s.scratch(bytes, bytes + 4 * (n >>> 4), 4 * (n + 1));
+  const buffer = s.scratch(bytes, bytes + (bytes >>> 2), 4 * (n + 1));
   const first = new Uint32Array(buffer, 0, n + 1);
   for (let v = 0; v < n; v++) if (v !== root) first[dominators[v]!]!++;
   for (let i = 1; i < n; i++) first[i]! += first[i - 1]!;
