@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LARGE_SIZE, totalSize, type NodeSizes, type OwnershipInput } from './ownership.js';
+import { LARGE_SIZE, totalSize, type LargeSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Below this many edges the pass is quicker than starting a worker. */
 const MIN_EDGES = 2_000_000;
@@ -22,7 +22,7 @@ export interface ShallowWorkerData {
   /** The 16-bit sizes, self sizes on entry, written in place. */
   small: Uint16Array;
   /** Room for the sizes kept apart: nodes and sizes, as many as the heap's total allows (see {@link ShallowJob.start}). */
-  large: { ordinals: Uint32Array; sizes: Float64Array };
+  large: LargeSizes;
   /** Where page ownership starts (see `pageOwnedStarts`), and the flags to set; absent when not asked for. */
   owned: { starts: Uint32Array; flags: Uint8Array } | undefined;
   /** Int32 words: [0] sizes: 0 running, 1 done, 2 failed; [1] progress count; [2] owned flags, as [0]; [3] how many sizes were kept apart. */
@@ -38,7 +38,7 @@ export class ShallowJob {
   private constructor(
     private readonly worker: Worker,
     private readonly small: Uint16Array,
-    private readonly large: { ordinals: Uint32Array; sizes: Float64Array },
+    private readonly large: LargeSizes,
     private readonly state: Int32Array,
     /** The page-owned flags the worker sets, when asked for. */
     readonly owned: Uint8Array | undefined,
