@@ -361,17 +361,18 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   const parent = new Uint32Array(size); // the parent's number; the immediate dominator's; 32-bit retained sizes
   const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
   const predFirst = new Uint32Array(size + 1); // back/cross predecessor counts, list starts, then semidominators
-  // The search classifies edges by clearing the bits of tree and forward edges in a copy:
-  // the second search follows the essential edges as the first did.
+  // The search classifies each essential edge once, in two bit sets: `classified` keeps
+  // the back and cross edges (for the predecessor lists), `essential` the tree edges (for
+  // the second search, which follows them alone).
   const classified = essential.slice();
   // The search's path: vertex, its number and its next edge, three words per level.
   let path = new Uint32Array(3 * 1024);
   let count = 0;
 
   // Depth-first search from `start`, whose parent is numbered `parentNumber`. It counts the
-  // back and cross edges per target, and clears the essential bit of tree and forward edges,
-  // which only lower their target's semidominator candidate; the back and cross edges keep
-  // theirs, for the evaluation phase.
+  // back and cross edges per target, and clears the `classified` bit of tree and forward
+  // edges, which only lower their target's semidominator candidate; the back and cross
+  // edges keep theirs, for the evaluation phase. In `essential` only tree edges keep theirs.
   const dfs = (start: number, parentNumber: number): void => {
     let v = start;
     let pv = (pre[v] = ++count);
@@ -410,9 +411,11 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
         if (pw > pv) {
           // Forward edge (w descends from v): v itself is a candidate.
           classified[e >>> 3]! ^= bit;
+          essential[e >>> 3]! ^= bit;
           if (pv < label[pw]!) label[pw] = pv;
         } else {
           // Back or cross edge: evaluated when w's semidominator is computed.
+          essential[e >>> 3]! ^= bit;
           predFirst[pw]!++;
         }
       }
@@ -535,10 +538,10 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     jump[i] = depth[d]! - depth[jd]! === depth[jd]! - depth[jump[jd]!]! ? jump[jd]! : d;
   }
 
-  // Back to ordinals. A second search over the same edges, in the same order, meets the
+  // Back to ordinals. A second search down the tree edges, in the same order, meets the
   // vertices in the same order: the depths give way to the vertex of each number, and a
-  // bit per vertex marks the ones met. Then the jump pointers give way to the dominators
-  // by ordinal.
+  // bit per vertex marks the ones met (for the starts after the root's search). Then the
+  // jump pointers give way to the dominators by ordinal.
   const vertex = label;
   vertex[0] = 0;
   const met = new Uint8Array((size + 7) >>> 3);
@@ -553,8 +556,10 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     search: for (;;) {
       for (; e < end; e++) {
         if ((essential[e >>> 3]! & (1 << (e & 7))) === 0) continue;
+        // A tree edge: its target is met here for the first time, as in the first search.
         const w = (edgeWord[e]! & toMask) + 1;
-        if (met[w >>> 3]! & (1 << (w & 7))) continue;
+        // (A guard: were the edges marked wrongly, the search could go round a cycle forever.)
+        if (k === n) throw new Error('dominators: the second search met more vertices than the first');
         met[w >>> 3]! |= 1 << (w & 7);
         vertex[++k] = w;
         if (2 * depth + 2 > path.length) {
