@@ -29,6 +29,7 @@
 import { types } from 'node:util';
 import type { HeapNode } from '../snapshot/views.js';
 import type { HeapSnapshot } from '../snapshot/model.js';
+import { lowerBound } from '../snapshot/search.js';
 import { classStats, ordinalsOfClass, selectNodes, type CensusOptions } from '../analysis/census.js';
 import { liveInspector } from '../sources/inspector.js';
 import { exclusionMask, takeLiveSnapshot, type LiveSnapshot } from '../sources/live.js';
@@ -504,16 +505,7 @@ function isSeen(id: number): boolean {
     s.sorted = true;
   }
   const ids = s.ids;
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = ids[mid]!;
-    if (v === id) return true;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return ids[lowerBound(ids, id)] === id;
 }
 
 /**

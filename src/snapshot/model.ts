@@ -25,6 +25,7 @@ import {
   type DominatedIndex,
   type RetainerIndex,
 } from './indexes.js';
+import { lowerBound } from './search.js';
 import { HeapEdge, HeapNode } from './views.js';
 
 /** Indexes of V8's node types in this snapshot's `meta` (-1 when the snapshot has no such type). */
@@ -269,14 +270,9 @@ export class HeapSnapshot {
   detachednessOf(ordinal: number): number {
     const marks = this.detachedMarks;
     if (marks === undefined) return 0;
-    let lo = 0;
-    let hi = marks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (marks[mid]! >>> 2 < ordinal) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < marks.length && marks[lo]! >>> 2 === ordinal ? marks[lo]! & 3 : 0;
+    // Entries are ordinal * 4 + mark: the node's entry, if any, is the first from ordinal * 4.
+    const k = lowerBound(marks, ordinal * 4);
+    return k < marks.length && marks[k]! >>> 2 === ordinal ? marks[k]! & 3 : 0;
   }
 
   /** V8's type name of node `ordinal` ("object", "closure", "string", …). */
@@ -318,33 +314,16 @@ export class HeapSnapshot {
 
   /** The ordinal of the node that edge `index` leaves from (binary search). */
   edgeFrom(index: number): number {
-    const first = this.firstEdge;
-    let lo = 0;
-    let hi = this.nodeCount - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (first[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    // Skip nodes without edges that start at the same index.
-    while (lo < this.nodeCount - 1 && first[lo + 1]! <= index) lo++;
-    return lo;
+    // The last node whose first edge is at or before it: nodes without edges that start at
+    // the same index come before the one that has it.
+    return lowerBound(this.firstEdge, index + 1, this.nodeCount) - 1;
   }
 
   /** Ordinal of the node with snapshot id `id`, or -1. */
   ordinalOf(id: number): number {
-    const index = this.idOrder();
-    const ids = index.ids;
-    let lo = 0;
-    let hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = ids[mid]!;
-      if (v === id) return index.ordinals[mid]!;
-      if (v < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const { ids, ordinals } = this.idOrder();
+    const k = lowerBound(ids, id);
+    return ids[k] === id ? ordinals[k]! : -1;
   }
 
   /** All node ids in ascending order, with the ordinal of each. */
@@ -373,23 +352,14 @@ export class HeapSnapshot {
       };
     }
     const { ordinals, rows } = this.locationIndex;
-    let lo = 0;
-    let hi = ordinals.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = ordinals[mid]!;
-      if (v === ordinal) {
-        const base = rows[mid]! * f.count;
-        return {
-          scriptId: this.locationData[base + f.script]!,
-          line: this.locationData[base + f.line]!,
-          column: this.locationData[base + f.column]!,
-        };
-      }
-      if (v < ordinal) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const k = lowerBound(ordinals, ordinal);
+    if (ordinals[k] !== ordinal) return undefined;
+    const base = rows[k]! * f.count;
+    return {
+      scriptId: this.locationData[base + f.script]!,
+      line: this.locationData[base + f.line]!,
+      column: this.locationData[base + f.column]!,
+    };
   }
 
   /** DevTools' user roots: the root's non-synthetic children (global objects) and the DOM trees root. */

@@ -5,6 +5,7 @@
  * ./shallow-job.ts).
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
+import { lowerBound } from './search.js';
 
 /** The arrays and constants the ownership pass reads. */
 export interface OwnershipInput {
@@ -54,14 +55,8 @@ export function sizeAt(sizes: NodeSizes, i: number): number {
   const v = sizes.small[i]!;
   if (v !== LARGE_SIZE) return v;
   const { ordinals, sizes: large } = sizes.large;
-  let lo = 0;
-  let hi = ordinals.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ordinals[mid]! < i) lo = mid + 1;
-    else hi = mid;
-  }
-  return ordinals[lo] === i ? large[lo]! : v;
+  const k = lowerBound(ordinals, i);
+  return ordinals[k] === i ? large[k]! : v;
 }
 
 /** Sum of the sizes (the shallow sizes and the retained sizes fit in 32 bits when it is below 4 GiB). */

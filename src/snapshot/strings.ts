@@ -9,6 +9,7 @@
  * parser records where each string literal starts and ends in them, and a
  * string is decoded when first asked for.
  */
+import { lowerBound } from './search.js';
 
 const BLOCK_SIZE = 16 * 1024 * 1024;
 /** Bit 15 of a length word: the string's raw bytes contain JSON escapes. */
@@ -199,15 +200,7 @@ export class StringPool {
 
   /** The block holding the bytes that start at position `at` (see {@link blockStart}). */
   private blockAt(at: number): number {
-    const bs = this.blockStart;
-    let lo = 0;
-    let hi = bs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (bs[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lowerBound(this.blockStart, at + 1) - 1;
   }
 
   /** Byte length of snapshot string `i` as stored (escaped form). */
