@@ -18,7 +18,7 @@
  */
 import type { HeapSnapshot } from './model.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
-import { expandSizes, markPageOwned, moveOwnedSizes, totalSize, type NodeSizes, type OwnershipInput } from './ownership.js';
+import { expandSizes, markPageOwned, moveOwnedSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
 export interface RetainerIndex {
@@ -60,8 +60,8 @@ export function buildRetainers(s: HeapSnapshot): RetainerIndex {
  * it owns). Snapshots taken with `exposeInternals` are left as V8 wrote them.
  */
 export function buildShallowSizes(s: HeapSnapshot): NodeSizes {
+  if (!s.hasUserRoots()) return s.selfSizes();
   const small = s.nodeSelfSize.slice();
-  if (!s.hasUserRoots()) return { small, large: s.largeSelfSizes };
   return { small, large: moveOwnedSizes(ownershipInput(s), small) };
 }
 
@@ -70,7 +70,7 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
   return {
     nodeType: s.nodeType,
     nodeName: s.nodeName,
-    selfSizes: { small: s.nodeSelfSize, large: s.largeSelfSizes },
+    selfSizes: s.selfSizes(),
     firstEdge: s.firstEdge,
     edgeWord: s.edgeWord,
     hidden: s.types.hidden,
@@ -596,7 +596,8 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits,
   // so does every sum, and the spent parent array takes them instead of a new array of doubles.
   const sizes = shallowSizes();
-  const retained = totalSize(sizes) <= 0xffffffff ? parent.subarray(0, n) : new Float64Array(n);
+  // (Sizes are moved, never copied: the shallow sizes add up to the self sizes' total.)
+  const retained = s.totalSize() <= 0xffffffff ? parent.subarray(0, n) : new Float64Array(n);
   expandSizes(sizes, retained);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;

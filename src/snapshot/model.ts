@@ -95,6 +95,10 @@ export class HeapSnapshot {
   readonly nodeSelfSize: Uint16Array;
   /** The self sizes of 65,535 bytes and more: their nodes, ascending, and sizes. */
   readonly largeSelfSizes: LargeSizes;
+  /** Both of the above as one value, for the size helpers. */
+  private readonly selfSizeTable: NodeSizes;
+  /** {@link totalSize}, once computed. */
+  private total: number | undefined;
   readonly firstEdge: Uint32Array;
   /** Allocation trace node of each node; undefined when the snapshot records none. */
   readonly traceNodeId: Uint32Array | undefined;
@@ -160,6 +164,7 @@ export class HeapSnapshot {
     this.nodeId = data.nodeId;
     this.nodeSelfSize = data.nodeSelfSize;
     this.largeSelfSizes = data.largeSelfSizes;
+    this.selfSizeTable = { small: data.nodeSelfSize, large: data.largeSelfSizes };
     this.firstEdge = data.firstEdge;
     this.traceNodeId = data.traceNodeId;
     this.detachedMarks = data.detachedMarks;
@@ -258,7 +263,12 @@ export class HeapSnapshot {
 
   /** V8's self size of node `ordinal`, in bytes (see {@link nodeSelfSize}). */
   selfSizeOf(ordinal: number): number {
-    return sizeAt({ small: this.nodeSelfSize, large: this.largeSelfSizes }, ordinal);
+    return sizeAt(this.selfSizeTable, ordinal);
+  }
+
+  /** @internal The self sizes as one value ({@link nodeSelfSize} and {@link largeSelfSizes}). */
+  selfSizes(): NodeSizes {
+    return this.selfSizeTable;
   }
 
   /** DevTools' self size of node `ordinal`, in bytes (see {@link shallowSizes}). */
@@ -627,7 +637,7 @@ export class HeapSnapshot {
     const job =
       this.shallow || !this.hasUserRoots()
         ? null
-        : ShallowJob.start(ownershipInput(this), this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
+        : ShallowJob.start(ownershipInput(this), this.totalSize(), this.pageOwnedFlags ? undefined : pageOwnedStarts(this));
     if (job?.owned) this.ownedJob = job;
     if (!job) this.shallowSizes();
     const shallowSizes = (): NodeSizes => {
@@ -703,6 +713,7 @@ export class HeapSnapshot {
 
   /** Sum of (DevTools) self sizes of all nodes: the size of the heap the snapshot describes. */
   totalSize(): number {
-    return totalSize({ small: this.nodeSelfSize, large: this.largeSelfSizes });
+    this.total ??= totalSize(this.selfSizeTable);
+    return this.total;
   }
 }

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LARGE_SIZE, totalSize, type LargeSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
+import { LARGE_SIZE, type LargeSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Below this many edges the pass is quicker than starting a worker. */
 const MIN_EDGES = 2_000_000;
@@ -50,9 +50,9 @@ export class ShallowJob {
    * Starts the pass on a worker, writing into a shared copy of the 16-bit self
    * sizes, after marking the page-owned nodes from `ownedStarts` when given;
    * null when the snapshot is small, its arrays are not shared, or no worker
-   * can start.
+   * can start. `total` is the self sizes' sum (`HeapSnapshot.totalSize`).
    */
-  static start(input: OwnershipInput, ownedStarts?: Uint32Array): ShallowJob | null {
+  static start(input: OwnershipInput, total: number, ownedStarts?: Uint32Array): ShallowJob | null {
     const arrays = [input.nodeType, input.nodeName, input.selfSizes.small, input.firstEdge, input.edgeWord];
     if (input.edgeWord.length < MIN_EDGES || !arrays.every(isShared)) return null;
     const url = new URL('./shallow-worker.js', import.meta.url);
@@ -63,7 +63,7 @@ export class ShallowJob {
       small.set(input.selfSizes.small);
       // Sizes are moved, never copied: their sum stays the heap's total, so at most
       // total / LARGE_SIZE of them reach LARGE_SIZE.
-      const room = Math.floor(totalSize(input.selfSizes) / LARGE_SIZE) + 1;
+      const room = Math.floor(total / LARGE_SIZE) + 1;
       const large = { ordinals: new Uint32Array(new SharedArrayBuffer(4 * room)), sizes: new Float64Array(new SharedArrayBuffer(8 * room)) };
       const state = new SharedArrayBuffer(16);
       const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer((n + 7) >>> 3)) };
