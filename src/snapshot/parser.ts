@@ -186,7 +186,8 @@ const PROGRESS_STEP = 8 * 1024 * 1024;
 
 /**
  * A growable array of numbers (for the small sections: locations, samples,
- * trace infos). A {@link NumberList.compact} list moves each chunk's numbers
+ * trace infos; and for what few nodes have: large self sizes, detachedness
+ * marks). A {@link NumberList.compact} list moves each chunk's numbers
  * out of `data` into 32-bit storage sized by an upper bound, so that no
  * doubled or trimmed copy is left for the garbage collector (the `locations`
  * of a 2 GB snapshot are over 60 MB as 32-bit numbers).
@@ -211,6 +212,17 @@ class NumberList {
       // Too large to reserve: a plain list.
     }
     return list;
+  }
+
+  /** Appends one number. */
+  push(v: number): void {
+    this.reserve(1);
+    this.data[this.length++] = v;
+  }
+
+  /** The numbers as 32-bit unsigned integers (for lists that hold nothing else). */
+  toUint32Array(): Uint32Array {
+    return Uint32Array.from(this.data.subarray(0, this.length));
   }
 
   /** Makes room for `more` numbers. */
@@ -357,13 +369,13 @@ export class SnapshotParser {
   private nodeName: Uint32Array | undefined;
   private nodeId: Uint32Array | undefined;
   private nodeSelf: Uint16Array | undefined;
-  private largeSelfOrdinals = new Uint32Array(64);
-  private largeSelfSizes = new Float64Array(64);
-  private largeSelfCount = 0;
+  /** The self sizes too large for 16 bits: their nodes, and the sizes. */
+  private largeSelfOrdinals = new NumberList();
+  private largeSelfSizes = new NumberList();
   private firstEdge: Uint32Array | undefined;
   private traceNodeId: Uint32Array | undefined;
-  private detachedMarks: Uint32Array | undefined;
-  private detachedCount = 0;
+  /** The detachedness marks other than 0, as ordinal * 4 + mark. */
+  private detachedMarks = new NumberList();
   private edgeName: Uint32Array | undefined;
   private edgeWord: Uint32Array | undefined;
   private strings = new StringPool(4096);
@@ -1044,28 +1056,14 @@ export class SnapshotParser {
 
   /** Records node `o`'s self size `v`, too large for 16 bits (few nodes: long strings, large arrays). */
   private addLargeSelfSize(o: number, v: number): void {
-    if (this.largeSelfCount === this.largeSelfOrdinals.length) {
-      const ordinals = new Uint32Array(2 * this.largeSelfCount);
-      ordinals.set(this.largeSelfOrdinals);
-      this.largeSelfOrdinals = ordinals;
-      const sizes = new Float64Array(2 * this.largeSelfCount);
-      sizes.set(this.largeSelfSizes);
-      this.largeSelfSizes = sizes;
-    }
-    this.largeSelfOrdinals[this.largeSelfCount] = o;
-    this.largeSelfSizes[this.largeSelfCount++] = v;
+    this.largeSelfOrdinals.push(o);
+    this.largeSelfSizes.push(v);
   }
 
   /** Records node `o`'s detachedness mark `v` (not 0) in the list of marks. */
   private markDetached(o: number, v: number): void {
     if (v > 2) this.fail(`node ${o} has detachedness ${v}; V8 writes 0 (unknown), 1 (attached) or 2 (detached)`);
-    let marks = this.detachedMarks;
-    if (marks === undefined || this.detachedCount === marks.length) {
-      const grown = new Uint32Array(Math.max(64, 2 * this.detachedCount));
-      if (marks !== undefined) grown.set(marks);
-      this.detachedMarks = marks = grown;
-    }
-    marks[this.detachedCount++] = o * 4 + v;
+    this.detachedMarks.push(o * 4 + v);
   }
 
   private drainEdges(): void {
@@ -1295,13 +1293,10 @@ export class SnapshotParser {
       nodeName,
       nodeId: this.nodeId!,
       nodeSelfSize: this.nodeSelf!,
-      largeSelfSizes: {
-        ordinals: this.largeSelfOrdinals.slice(0, this.largeSelfCount),
-        sizes: this.largeSelfSizes.slice(0, this.largeSelfCount),
-      },
+      largeSelfSizes: { ordinals: this.largeSelfOrdinals.toUint32Array(), sizes: this.largeSelfSizes.toArray() },
       firstEdge: this.firstEdge!,
       traceNodeId: this.traceNodeId,
-      detachedMarks: this.detachedMarks?.slice(0, this.detachedCount),
+      detachedMarks: this.detachedMarks.length > 0 ? this.detachedMarks.toUint32Array() : undefined,
       edgeName,
       edgeWord,
       strings,
