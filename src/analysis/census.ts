@@ -64,7 +64,7 @@ export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Ui
 }
 
 /** Sets `mask[i]` to 1 for each node selected by `options` (the others are left at 0). */
-function markNodes<T extends Uint8Array | Int32Array>(snap: HeapSnapshot, options: CensusOptions, mask: T): T {
+function markNodes(snap: HeapSnapshot, options: CensusOptions, mask: Uint8Array): Uint8Array {
   const n = snap.nodeCount;
   // DevTools' self sizes move the size of internal arrays to their owner;
   // nodes the user can see are never owned, so their DevTools size is zero

@@ -273,7 +273,7 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
 export interface DominatorResult {
   /** Immediate dominator ordinal of every node (the root dominates itself). */
   dominators: Uint32Array;
-  /** Retained size of every node: 32-bit when the shallow sizes are (their total fits). */
+  /** Retained size of every node: 32-bit when the heap's total size fits in 32 bits. */
   retained: Uint32Array | Float64Array;
   /** The buffers of the spent temporaries, for later builds to reuse. */
   spent: ArrayBuffer[];
