@@ -113,14 +113,17 @@ export class StringPool {
    */
   reserve(count: number): void {
     if (count <= this.starts.length) return;
-    let starts: Uint32Array;
-    let lengths: Uint16Array;
     try {
-      starts = new Uint32Array(count);
-      lengths = new Uint16Array(count);
+      this.resize(count);
     } catch {
-      return; // too large to reserve: the arrays grow as they fill
+      // Too large to reserve: the arrays grow as they fill.
     }
+  }
+
+  /** Moves the index arrays to arrays of `size` entries (both made before either is replaced). */
+  private resize(size: number): void {
+    const starts = new Uint32Array(size);
+    const lengths = new Uint16Array(size);
     starts.set(this.starts.subarray(0, this.n));
     lengths.set(this.lengths.subarray(0, this.n));
     this.starts = starts;
@@ -159,7 +162,7 @@ export class StringPool {
 
   /** Starts a new string at byte `offset` of the current block (see {@link load}); returns its index. */
   open(offset: number): number {
-    if (this.n === this.starts.length) this.grow();
+    if (this.n === this.starts.length) this.resize(Math.max(1024, this.starts.length * 2));
     const i = this.n++;
     this.starts[i] = this.blockStart[this.blockStart.length - 1]! + offset;
     this.lengths[i] = 0;
@@ -174,16 +177,6 @@ export class StringPool {
     if (length >= LONG) this.long.set(i, length);
     this.lengths[i] = Math.min(length, LONG) | (escaped ? ESCAPED : 0);
     this.openString = false;
-  }
-
-  private grow(): void {
-    const size = Math.max(1024, this.starts.length * 2);
-    const starts = new Uint32Array(size);
-    starts.set(this.starts);
-    this.starts = starts;
-    const lengths = new Uint16Array(size);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
   }
 
   /** Trims the index arrays once loading is done (a reservation is kept as a view: see {@link reserve}). */
