@@ -1184,7 +1184,14 @@ export class SnapshotParser {
   private parseStrings(buf: Uint8Array, i: number, end: number): number {
     const pool = this.strings;
     // The whole rest of the chunk goes to the pool in one copy; `shift` maps chunk offsets to block offsets.
-    const shift = pool.load(buf, i, end) - i;
+    let loaded: number;
+    try {
+      loaded = pool.load(buf, i, end);
+    } catch (e) {
+      // (The pool addresses its bytes with 32 bits.)
+      this.fail(`${(e as Error).message}: more than this parser supports`, this.offset + i);
+    }
+    const shift = loaded - i;
     let state = this.str;
     let escaped = this.strEscaped;
     while (i < end) {
