@@ -314,6 +314,9 @@ test('bad input: meta missing a required field', () => {
   const noCount = JSON.parse(smallSnapshot());
   delete noCount.snapshot.edge_count;
   assertRejects(write('nocount.heapsnapshot', JSON.stringify(noCount)), /snapshot\.edge_count is missing or not a count/);
+  const badLocations = JSON.parse(smallSnapshot());
+  badLocations.snapshot.meta.location_fields = -1;
+  assertRejects(write('badlocations.heapsnapshot', JSON.stringify(badLocations)), /snapshot\.meta\.location_fields is not a list of field names/);
 });
 
 test('bad input: counts that disagree with the arrays', () => {

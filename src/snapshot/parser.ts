@@ -800,6 +800,7 @@ export class SnapshotParser {
     for (const f of ['node_fields', 'node_types', 'edge_fields', 'edge_types'] as const) {
       if (!Array.isArray(meta[f])) this.fail(`snapshot.meta is missing "${f}"`);
     }
+    if (meta.location_fields != null && !Array.isArray(meta.location_fields)) this.fail('snapshot.meta.location_fields is not a list of field names');
     for (const f of ['node_count', 'edge_count'] as const) {
       const v = header[f];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.fail(`snapshot.${f} is missing or not a count`);
