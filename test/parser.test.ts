@@ -373,6 +373,13 @@ test('bad input: node and edge types beyond the lists in meta', () => {
   assertRejects(write('bad-edge-type.heapsnapshot', JSON.stringify(edges)), new RegExp(`edge 1 has type 257, but meta lists ${edgeTypes} edge types`));
 });
 
+test('bad input: a node id wider than 32 bits', () => {
+  const parsed = JSON.parse(smallSnapshot());
+  // 2^32 + 3 would read as id 3, Window's, if it were stored without a check.
+  parsed.nodes[2 * 7 + 2] = 2 ** 32 + 3;
+  assertRejects(write('wide-id.heapsnapshot', JSON.stringify(parsed)), /node 2 has id 4294967299, wider than the 32 bits of V8's ids/);
+});
+
 test('each edge keeps its type and target, for every edge type and the last node', () => {
   // One edge of each of the 7 types, the last (weak, the highest type number) to the last node.
   const types = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];

@@ -976,7 +976,12 @@ export class SnapshotParser {
       }
       this.maxNodeName = maxName;
       const id = this.nodeId!;
-      for (let j = this.fId, o = ord0; j < used; j += nfc, o++) id[o] = vals[j]!;
+      for (let j = this.fId, o = ord0; j < used; j += nfc, o++) {
+        const v = vals[j]!;
+        // V8's ids are 32-bit; a wider one would alias another node's id.
+        if (v > 0xffffffff) this.fail(`node ${o} has id ${v}, wider than the 32 bits of V8's ids`);
+        id[o] = v;
+      }
       if (this.fDetached >= 0) {
         for (let j = this.fDetached, o = ord0; j < used; j += nfc, o++) {
           const v = vals[j]!;
