@@ -68,7 +68,7 @@ test('strings over several 16 MiB blocks, long and escaped ones included, read b
     else if (i % 3 === 1) names.push(`esc${i} "quoted" \\ é ` + fill.repeat(40_000 + i));
     else names.push(`short${i}`);
   }
-  names.push(tricky[0]!, 'x'.repeat(32_766), 'y'.repeat(32_767));
+  names.push(tricky[0]!, 'sep\u2028arator', 'escaped \\n, not a line break', 'carriage\rreturn', 'x'.repeat(32_766), 'y'.repeat(32_767));
   const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }, ...names.map((name, i) => ({ type: 'string', name, id: 3 + 2 * i, size: 16 }))];
   const text = syntheticSnapshot(nodes, names.map((_, i) => [0, 'element', i, i + 1] as [number, string, number, number]));
   const check = (snap: ReturnType<typeof loadSync>, how: string): void => {
@@ -79,9 +79,10 @@ test('strings over several 16 MiB blocks, long and escaped ones included, read b
       assert.equal(snap.strings.equals(k, name), true, `${how}: equals ${o}`);
       // (Escaped names: "about 10 bytes", never cutting an escape in half.)
       assert.ok(name.startsWith(snap.strings.prefix(k, 10)) && snap.strings.prefix(k, 10).length >= 5, `${how}: prefix ${o}`);
+      assert.equal(snap.strings.hasLineTerminator(k), /[\n\r\u2028\u2029]/.test(name), `${how}: line terminator ${o}`);
       if (!/["\\\n\t\u0000-\u001f]/.test(name)) {
         assert.equal(snap.strings.byteLength(k), Buffer.byteLength(name), `${how}: length ${o}`);
-        assert.equal(snap.strings.rawByte(k, -1), Buffer.from(name).at(-1), `${how}: last byte ${o}`);
+        assert.deepEqual(Buffer.from(snap.strings.rawView(k)!), Buffer.from(name), `${how}: stored bytes ${o}`);
         assert.equal(snap.strings.rawTail(k, 5), Buffer.from(name).subarray(-5).toString('latin1'), `${how}: tail ${o}`);
       }
     });
@@ -146,6 +147,13 @@ test('string chunks (as the inspector sends them) parse like bytes', () => {
   for (let i = 0; i < points.length; i += 5) pieces.push(points.slice(i, i + 5).join(''));
   const snap = parseChunks(pieces);
   assert.equal(snap.node(2 + 6).name, 'emoji 😀');
+  // Text cut anywhere, between the two halves of a surrogate pair too (text that was saved
+  // with raw characters, then read in pieces of UTF-16 units).
+  const emoji = text.indexOf('😀');
+  for (const cut of [emoji, emoji + 1, emoji + 2]) {
+    const cutSnap = parseChunks([text.slice(0, cut), text.slice(cut, cut + 1), text.slice(cut + 1)]);
+    assert.equal(cutSnap.node(2 + 6).name, 'emoji 😀', `cut at ${cut}`);
+  }
 });
 
 test('a real snapshot loads the same from a path, a stream, chunks, gzip and synchronously', async () => {
@@ -371,6 +379,25 @@ test('bad input: node and edge types beyond the lists in meta', () => {
   // 256 + 1 would pass for type 1 if it were checked after storing in a byte.
   edges.edges[3] = 257;
   assertRejects(write('bad-edge-type.heapsnapshot', JSON.stringify(edges)), new RegExp(`edge 1 has type 257, but meta lists ${edgeTypes} edge types`));
+});
+
+test('bad input: a root_index that is not a node, and no nodes at all', () => {
+  for (const rootIndex of [-7, -1, 3, 7 * 11, 1.5]) {
+    const parsed = JSON.parse(smallSnapshot());
+    parsed.snapshot.root_index = rootIndex;
+    assertRejects(write('bad-root.heapsnapshot', JSON.stringify(parsed)), new RegExp(`snapshot\\.root_index ${String(rootIndex).replace('.', '\\.')} is not a node`));
+  }
+  assertRejects(write('no-nodes.heapsnapshot', syntheticSnapshot([], [])), /the snapshot has no nodes, not even the root/);
+});
+
+test('bad input: a string index or trace node id wider than 32 bits', () => {
+  const name = JSON.parse(smallSnapshot());
+  // 2^32 + 2 would read as string 2 if it were stored without a check.
+  name.nodes[7 + 1] = 2 ** 32 + 2;
+  assertRejects(write('wide-name.heapsnapshot', JSON.stringify(name)), /a node names string 4294967298, past any strings table/);
+  const trace = JSON.parse(smallSnapshot());
+  trace.nodes[7 + 5] = 2 ** 32 + 2;
+  assertRejects(write('wide-trace.heapsnapshot', JSON.stringify(trace)), /node 1 has trace node id 4294967298, wider than 32 bits/);
 });
 
 test('bad input: a node id wider than 32 bits', () => {

@@ -505,9 +505,20 @@ export class SnapshotParser {
   }
 
   private textScratch: Uint8Array | null = null;
+  /** A high surrogate that ended the last text chunk, held back for the low one that starts the next. */
+  private pendingSurrogate = '';
 
   /** UTF-8 bytes of a text chunk, in a buffer reused from chunk to chunk (see {@link unpooledCopy}). */
-  private encode(chunk: string): Uint8Array {
+  private encode(text: string): Uint8Array {
+    // A character outside the BMP is two UTF-16 units; a chunk may end between them, and
+    // each half alone would encode as U+FFFD.
+    let chunk = this.pendingSurrogate === '' ? text : this.pendingSurrogate + text;
+    this.pendingSurrogate = '';
+    const last = chunk.length > 0 ? chunk.charCodeAt(chunk.length - 1) : 0;
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.pendingSurrogate = chunk[chunk.length - 1]!;
+      chunk = chunk.slice(0, -1);
+    }
     const need = chunk.length * 3;
     if (this.textScratch === null || this.textScratch.length < need) this.textScratch = new Uint8Array(Math.max(need, 64 * 1024));
     const { written } = utf8.encodeInto(chunk, this.textScratch);
@@ -974,6 +985,8 @@ export class SnapshotParser {
         if (v > maxName) maxName = v;
         name[o] = v;
       }
+      // (Checked before the end, where the wrapped 32-bit value would pass.)
+      if (maxName > 0xffffffff) this.fail(`a node names string ${maxName}, past any strings table`);
       this.maxNodeName = maxName;
       const id = this.nodeId!;
       for (let j = this.fId, o = ord0; j < used; j += nfc, o++) {
@@ -1009,6 +1022,7 @@ export class SnapshotParser {
         for (let j = this.fTrace, o = ord0; j < used; j += nfc, o++) {
           const v = vals[j]!;
           if (v !== 0) {
+            if (v > 0xffffffff) this.fail(`node ${o} has trace node id ${v}, wider than 32 bits`);
             if (!this.traceNodeId) this.traceNodeId = new Uint32Array(this.nodeCount);
             this.traceNodeId[o] = v;
           }
@@ -1256,6 +1270,12 @@ export class SnapshotParser {
 
   /** Finishes parsing: checks that the snapshot is complete and consistent, and returns its data. */
   end(): SnapshotData {
+    if (this.pendingSurrogate !== '') {
+      // A lone high surrogate at the very end: parsed as it is (it can only be damage).
+      const held = this.pendingSurrogate;
+      this.pendingSurrogate = '';
+      this.write(new Uint8Array(Buffer.from(held)));
+    }
     const at = this.offset;
     if (at === 0) this.fail('empty input (0 bytes): not a heap snapshot');
     if (this.mode !== Mode.Done) {
@@ -1289,8 +1309,9 @@ export class SnapshotParser {
         }
       }
     }
+    if (this.nodeCount === 0) this.fail('the snapshot has no nodes, not even the root');
     const rootIndex = this.header.root_index ?? 0;
-    if (rootIndex % this.nfc !== 0 || rootIndex / this.nfc >= Math.max(1, this.nodeCount)) {
+    if (!Number.isInteger(rootIndex) || rootIndex < 0 || rootIndex % this.nfc !== 0 || rootIndex / this.nfc >= this.nodeCount) {
       this.fail(`snapshot.root_index ${rootIndex} is not a node`);
     }
     if (this.onProgress) this.onProgress({ phase: 'parse', done: at, total: this.totalBytes ?? at });
