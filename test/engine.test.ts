@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { loadSync, parseChunks, BASE_SYSTEM_DISTANCE, type HeapNode, type Snapshot } from '../src/index.js';
+import { loadSync, parseChunks, analysis, BASE_SYSTEM_DISTANCE, type HeapNode, type Snapshot } from '../src/index.js';
 import { knownHeap } from './fixtures.js';
 import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic.js';
 
@@ -169,8 +169,27 @@ test('most common types, sorted and limited', () => {
 test('census options: objects and filter', () => {
   const s = snap();
   const sessions = s.byType('Session');
-  assert.deepEqual(s.typestats({ objects: sessions.slice(0, 5) }), { Session: 5 });
+  assert.deepEqual({ ...s.typestats({ objects: sessions.slice(0, 5) }) }, { Session: 5 });
   assert.equal(s.count('Session', { filter: (n) => n.id === sessions[0]!.id }), 1);
+});
+
+test('classes named like Object.prototype members (__proto__, toString) are counted and compared like any other', () => {
+  const make = (extra: number): Snapshot => {
+    const nodes: SyntheticNode[] = [
+      { type: 'synthetic', name: '', id: 1, size: 0 },
+      { type: 'object', name: 'Window', id: 3, size: 10 },
+      { type: 'object', name: '__proto__', id: 5, size: 20 },
+      ...Array.from({ length: extra }, (_, i) => ({ type: 'object', name: 'toString', id: 7 + 2 * i, size: 30 })),
+    ];
+    const edges: SyntheticEdge[] = nodes.slice(1).map((_, i) => (i === 0 ? [0, 'shortcut', 'w', 1] : [1, 'property', `p${i}`, i + 1]));
+    return parseChunks([syntheticSnapshot(nodes, edges)]);
+  };
+  const before = make(0).typestats();
+  const after = make(3).typestats();
+  assert.equal(after['__proto__'], 1);
+  assert.equal(Object.getPrototypeOf(after), null);
+  assert.equal(before['toString'], undefined);
+  assert.deepEqual(analysis.growthBetween(before, after), [['toString', 3, 3]]);
 });
 
 test('at and atAddrs find nodes by id', () => {

@@ -282,7 +282,8 @@ export function mostCommonTypes(snap: HeapSnapshot, options: MostCommonOptions =
  * typestats(snap)['Session']; // 200
  */
 export function typestats(snap: HeapSnapshot, options: CensusOptions = {}): Record<string, number> {
-  const out: Record<string, number> = {};
+  // No prototype: a class may be called `__proto__` or `toString`.
+  const out = Object.create(null) as Record<string, number>;
   for (const [name, s] of census(snap, options)) out[name] = s.count;
   return out;
 }

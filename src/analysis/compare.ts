@@ -164,7 +164,7 @@ export function growthBetween(
   options: { limit?: number | null; mode?: 'peak' | 'delta' } = {},
 ): GrowthRow[] {
   const get = (m: ReadonlyMap<string, number> | Record<string, number>, k: string): number =>
-    (m instanceof Map ? m.get(k) : (m as Record<string, number>)[k]) ?? 0;
+    (m instanceof Map ? m.get(k) : Object.hasOwn(m, k) ? (m as Record<string, number>)[k] : undefined) ?? 0;
   const keys = new Set<string>([...(before instanceof Map ? before.keys() : Object.keys(before)), ...(after instanceof Map ? after.keys() : Object.keys(after))]);
   const rows: GrowthRow[] = [];
   for (const k of keys) {
