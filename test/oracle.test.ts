@@ -67,6 +67,69 @@ test('DevTools agrees on hand-built graphs with weak-only nodes, cycles, shortcu
   assert.equal(ours.node(15).selfSize, 0);
 });
 
+test('DevTools agrees on WeakMap entries named with a line break, descriptor slots named "0", "1", …, and objects whose constructor is called Function or RegExp', async () => {
+  const nodes: SyntheticNode[] = [
+    ['synthetic', '', 0],
+    ['object', 'Window', 10],
+    ['object', 'Key', 1],
+    ['array', 'table', 2],
+    ['string', 'line one\nline two', 100], // a WeakMap value named with a line break
+    ['object', 'Key2', 4],
+    ['object', 'Value2', 200], // a value named without one
+    ['array', '(map descriptors)', 8],
+    ['object', 'Slot3', 16], // descriptor slot 3: followed for distances
+    ['object', 'Slot4', 32], // descriptor slot 4: skipped for distances
+    ['object', 'Function', 64], // an object whose constructor is called Function...
+    ['closure', 'f', 128], // ...retaining a function
+    ['object', 'RegExp', 256],
+    ['regexp', '/a/', 512],
+    ['object', 'Slot4Holder', 1],
+    ['string', 'line\u2028sep', 300], // a value named with U+2028
+  ].map(([type, name, size], i) => ({ type: type as string, name: name as string, id: 1 + 2 * i, size: size as number }));
+  const entry = (n: number, key: number, value: number, valueName: string): string =>
+    `${n} / part of key (${nodes[key]!.name} @${nodes[key]!.id}) -> value (${valueName} @${nodes[value]!.id}) pair in WeakMap (table @${nodes[3]!.id})`;
+  const edges: SyntheticEdge[] = [
+    [0, 'shortcut', 'w', 1],
+    [1, 'property', 'key', 2],
+    [1, 'property', 'table', 3],
+    [1, 'property', 'key2', 5],
+    [3, 'internal', entry(1, 2, 4, 'line one\nline two'), 4],
+    [2, 'internal', entry(2, 2, 4, 'line one\nline two'), 4],
+    [3, 'internal', entry(3, 5, 6, 'Value2'), 6],
+    [5, 'internal', entry(4, 5, 6, 'Value2'), 6],
+    [3, 'internal', entry(5, 2, 15, 'line\u2028sep'), 15],
+    [2, 'internal', entry(6, 2, 15, 'line\u2028sep'), 15],
+    [1, 'internal', 'descriptors', 7],
+    [7, 'internal', '3', 8],
+    [7, 'internal', '4', 9],
+    [7, 'internal', 'map', 14],
+    [1, 'weak', 'slot4', 9],
+    [14, 'property', 'x', 9],
+    [1, 'property', 'fn', 10],
+    [10, 'property', 'f', 11],
+    [1, 'property', 're', 12],
+    [12, 'property', 'r', 13],
+  ];
+  const text = syntheticSnapshot(nodes, edges);
+  const ours = parseChunks([text]);
+  assertAgrees(ours, await devtools({ text }));
+  // The table's edge to a value named with a line break is not a WeakMap entry: the value
+  // has two retainers, and the Window dominates it; the other value is the key's alone.
+  assert.equal(ours.dominators()[4], 1);
+  assert.equal(ours.dominators()[15], 1);
+  assert.equal(ours.dominators()[6], 5);
+  // Descriptor slot 4 is reached through the unnamed slot holder, one step further.
+  assert.equal(ours.distances()[8], 3);
+  assert.equal(ours.distances()[9], 4);
+  // One class per name: the object called Function and the function form one class, and
+  // the function, retained by the object, is not counted twice.
+  const classes = ours.census({ retainedSizes: true, all: true });
+  assert.equal(classes.get('Function')?.count, 2);
+  assert.equal(classes.get('Function')?.retainedSize, 64 + 128);
+  assert.equal(classes.get('RegExp')?.count, 2);
+  assert.equal(classes.get('RegExp')?.retainedSize, 256 + 512);
+});
+
 test('DevTools agrees on owned sizes that cross 65,535 bytes, both ways (16-bit sizes with the large ones kept apart)', async () => {
   const nodes: SyntheticNode[] = [
     ['synthetic', '', 0],

@@ -45,9 +45,13 @@ export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agre
   const node = theirs.createNode(0);
   let interfaceNamed = 0;
   const mismatches: string[] = [];
+  // Class names of objects, and of the other nodes (see `shadowed` below).
+  const objectNames = new Set<string>();
+  const otherNames = new Set<string>();
   for (let i = 0; i < ours.nodeCount && mismatches.length < 10; i++) {
     node.nodeIndex = i * nfc;
     const name = node.className();
+    (node.type() === 'object' || node.type() === 'native' ? objectNames : otherNames).add(name);
     if (name !== ours.className(i)) {
       if (name.startsWith('{') && ours.className(i) === 'Object') interfaceNamed++;
       else mismatches.push(`node ${i}: class ${name} vs ${ours.className(i)}`);
@@ -63,11 +67,18 @@ export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agre
   theirs.applyInterfaceDefinitions([]);
   const aggregates = theirs.aggregatesWithFilter({}) as Record<string, { count: number; self: number; maxRet: number; distance: number; name: string; idxs: number[] }>;
   const mine = census(ours, { all: true, shortnames: false, retainedSizes: true, distances: true });
+  // By design, one name is one class. DevTools keys its classes by node type for all but
+  // objects, then lists them by name, so an object whose constructor is called `Function`
+  // and the functions make two classes of one name, and its list keeps only one of them. We
+  // count them as one class (the test of such names checks our figures); here they are left
+  // out of the comparison, their nodes compared above like all the others.
+  const shadowed = new Set([...objectNames].filter((name) => otherNames.has(name)));
   let classes = 0;
   const classMismatches: string[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string>(shadowed);
   for (const agg of Object.values(aggregates)) {
     const key = ours.qualifiedClassName(agg.idxs[0]! / nfc);
+    if (shadowed.has(key)) continue;
     seen.add(key);
     const m = mine.get(key);
     classes++;

@@ -83,11 +83,15 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
   };
 }
 
-/** Shared state for recognising WeakMap ephemeron edges by their name. */
+/**
+ * Shared state for recognising WeakMap ephemeron edges by their name, as
+ * DevTools does: with a pattern whose `.` does not cross a line break, so that
+ * a key or value named with one does not make an entry.
+ */
 export class WeakMapEdgeNames {
   private readonly status: Uint8Array; // 0 unknown, 1 not an ephemeron edge, 2 ephemeron edge
   private readonly table = new Map<number, number>();
-  private static readonly pattern = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\))$/s;
+  private static readonly pattern = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\))$/;
   private static readonly tail = / pair in WeakMap \(table @(\d+)\)$/;
   private static readonly head = /^\d+ \/ part of key \(/;
 
@@ -104,7 +108,7 @@ export class WeakMapEdgeNames {
     // the stored bytes of their ending, without decoding or caching the whole name.
     const strings = this.s.strings;
     const m = strings.byteLength(nameIndex) < 60 ? null : WeakMapEdgeNames.tail.exec(strings.rawTail(nameIndex, 48));
-    if (!m || !WeakMapEdgeNames.head.test(strings.prefix(nameIndex, 24))) {
+    if (!m || !WeakMapEdgeNames.head.test(strings.prefix(nameIndex, 24)) || strings.hasLineTerminator(nameIndex)) {
       this.status[nameIndex] = 1;
       return false;
     }
@@ -128,25 +132,23 @@ export class WeakMapEdgeNames {
   isEntryOfTable(nameIndex: number, tableId: number): boolean {
     const strings = this.s.strings;
     if (nameIndex >= strings.count) return this.tableId(nameIndex) === tableId;
-    if (strings.byteLength(nameIndex) < 60 || strings.rawByte(nameIndex, -1) !== 0x29) return false;
+    if (strings.byteLength(nameIndex) < 60) return false;
+    const raw = strings.rawView(nameIndex)!;
     // "… pair in WeakMap (table @<tableId>)", read backwards.
-    let k = -2;
+    let k = raw.length - 1;
+    if (raw[k] !== 0x29) return false;
     let id = 0;
-    for (let scale = 1; ; k--, scale *= 10) {
-      const c = strings.rawByte(nameIndex, k);
-      if (c < 0x30 || c > 0x39) break;
-      id += (c - 0x30) * scale;
-    }
-    if (k === -2 || id !== tableId) return false;
+    for (let scale = 1; --k >= 0 && raw[k]! >= 0x30 && raw[k]! <= 0x39; scale *= 10) id += (raw[k]! - 0x30) * scale;
+    if (k === raw.length - 2 || id !== tableId) return false;
     const tail = WeakMapEdgeNames.tailBytes;
-    for (let j = tail.length - 1; j >= 0; j--, k--) if (strings.rawByte(nameIndex, k) !== tail[j]) return false;
+    for (let j = tail.length - 1; j >= 0; j--, k--) if (raw[k] !== tail[j]) return false;
     // "<digits> / part of key (…".
     let h = 0;
-    while (strings.rawByte(nameIndex, h) >= 0x30 && strings.rawByte(nameIndex, h) <= 0x39) h++;
+    while (raw[h]! >= 0x30 && raw[h]! <= 0x39) h++;
     if (h === 0) return false;
     const head = WeakMapEdgeNames.headBytes;
-    for (let j = 0; j < head.length; j++, h++) if (strings.rawByte(nameIndex, h) !== head[j]) return false;
-    return true;
+    for (let j = 0; j < head.length; j++, h++) if (raw[h] !== head[j]) return false;
+    return !strings.hasLineTerminator(nameIndex);
   }
 
   private static readonly tailBytes = Buffer.from(' pair in WeakMap (table @', 'latin1');
@@ -243,9 +245,11 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
         const numbered = et === element || et === hiddenEdge;
         if (t === tHidden) {
           if (!numbered && edgeName[e] === sloppyFunctionMap && nodeName[v] === nativeContext) continue;
-        } else if (t === tArray && numbered && nodeName[v] === mapDescriptors) {
-          // Descriptor arrays may be shared between maps; skip their descriptor links.
-          const index = edgeName[e]!;
+        } else if (t === tArray && nodeName[v] === mapDescriptors) {
+          // Descriptor arrays may be shared between maps; skip their descriptor links. Their
+          // slots are numbered edges or internal edges named "0", "1", …: read as DevTools
+          // reads every edge name here, with parseInt (a name without digits is kept).
+          const index = numbered ? edgeName[e]! : parseInt(strings.get(edgeName[e]!), 10);
           if (!(index < 2 || index % 3 !== 1)) continue;
         }
         if (et === internal && weakMaps.isEntry(edgeName[e]!)) {

@@ -473,6 +473,15 @@ export class HeapSnapshot {
     // Per node type: its class, or -1 for objects and native objects, named by their constructor.
     const typeClass = new Int32Array(byType.length);
     for (let t = 0; t < byType.length; t++) typeClass[t] = t === T.object || t === T.native ? -1 : byType[t]!;
+    // One class, one index: an object whose constructor is called, say, `Function` or
+    // `RegExp` joins the class of that name (DevTools groups by the name's text).
+    const byText = new Map<string, number>();
+    let longest = 0;
+    for (const c of byType) {
+      const text = strings.get(c);
+      if (!byText.has(text)) byText.set(text, c);
+      longest = Math.max(longest, strings.byteLength(c));
+    }
     // Class of each snapshot name string, plus one (0: not yet worked out); of added names.
     const classOfName = new Uint32Array(strings.count);
     const classOfAdded = new Map<number, number>();
@@ -481,7 +490,9 @@ export class HeapSnapshot {
       if (cls >= 0) return cls;
       // DOM elements such as '<div id="a">' are grouped as '<div>'.
       cls = nameIndex;
-      const first = strings.byteLength(nameIndex) > 0 ? strings.prefix(nameIndex, 16) : '';
+      const bytes = strings.byteLength(nameIndex);
+      const first = bytes > 0 ? strings.prefix(nameIndex, 16) : '';
+      if (bytes <= longest) cls = byText.get(strings.get(nameIndex)) ?? cls;
       if (first.startsWith('<') || first.startsWith('Detached <')) {
         const name = strings.get(nameIndex);
         const space = name.indexOf(' ', name.startsWith('<') ? 0 : 10);

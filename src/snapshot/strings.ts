@@ -242,18 +242,45 @@ export class StringPool {
   }
 
   /**
-   * Byte `k` of string `i` as stored (escaped form): from the start when
-   * `k >= 0`, from the end when `k < 0` (-1 is the last byte); -1 when out of
-   * range. For matching ASCII patterns byte by byte, allocating nothing.
+   * The stored bytes (escaped form) of snapshot string `i`, as a view into
+   * its block: for matching ASCII patterns without decoding or copying.
+   * Undefined for strings added after loading.
    */
-  rawByte(i: number, k: number): number {
-    if (i >= this.n) return -1;
-    const len = this.storedLength(i);
-    const pos = k < 0 ? len + k : k;
-    if (pos < 0 || pos >= len) return -1;
+  rawView(i: number): Uint8Array | undefined {
+    if (i >= this.n) return undefined;
     const at = this.starts[i]!;
     const b = this.blockAt(at);
-    return this.blocks[b]![at - this.blockStart[b]! + pos]!;
+    const block = this.blocks[b]!;
+    // A plain view: element access on a Buffer is slower.
+    return new Uint8Array(block.buffer, block.byteOffset + at - this.blockStart[b]!, this.storedLength(i));
+  }
+
+  /**
+   * Whether string `i` holds a line terminator (`\n`, `\r`, U+2028, U+2029),
+   * escaped or not, which stops a `.` in a regular expression: found in the
+   * stored bytes, without decoding.
+   */
+  hasLineTerminator(i: number): boolean {
+    const raw = this.rawView(i);
+    if (raw === undefined) return /[\n\r\u2028\u2029]/.test(this.get(i));
+    const escaped = (this.lengths[i]! & ESCAPED) !== 0;
+    for (let k = 0; k < raw.length; k++) {
+      const c = raw[k]!;
+      if (c < 0x80 && (c !== 0x5c || !escaped)) continue;
+      if (c === 0x5c) {
+        // An escape: \n, \r, \u000a, \u000d, \u2028, \u2029; any other one is skipped whole.
+        const x = raw[k + 1];
+        if (x === 0x6e || x === 0x72) return true;
+        if (x === 0x75 && k + 5 < raw.length) {
+          const hex = String.fromCharCode(raw[k + 2]!, raw[k + 3]!, raw[k + 4]!, raw[k + 5]!).toLowerCase();
+          if (hex === '000a' || hex === '000d' || hex === '2028' || hex === '2029') return true;
+        }
+        k++;
+      } else if (c === 0xe2 && raw[k + 1] === 0x80 && (raw[k + 2] === 0xa8 || raw[k + 2] === 0xa9)) {
+        return true; // U+2028 or U+2029 as UTF-8
+      }
+    }
+    return false;
   }
 
   private decode(i: number, maxBytes: number): string {
