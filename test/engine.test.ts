@@ -230,6 +230,16 @@ test('comparison of two snapshots of one process', () => {
   const ids = after.newIds(before).get('Widget')!;
   assert.equal(ids.size, 25);
   assert.ok([...ids].every((id) => !before.hasId(id) && after.at(id)!.className === 'Widget'));
+  // Options select in both snapshots: node views (matched by id, even from a generator)...
+  const widgets = before.byType('Widget').slice(0, 4);
+  const fromArray = after.compare(before, { objects: widgets }).find((d) => d.name === 'Widget')!;
+  const fromGenerator = after.compare(before, { objects: (function* () { yield* widgets; })() }).find((d) => d.name === 'Widget')!;
+  assert.equal(fromArray.before, 4);
+  assert.ok(fromArray.after >= 1 && fromArray.after <= 4);
+  assert.deepEqual(fromGenerator, fromArray);
+  // ...but not ordinals or a mask over one snapshot's nodes.
+  assert.throws(() => after.compare(before, { objects: [widgets[0]!.ordinal] }), /ordinals in `objects` name different nodes in each snapshot/);
+  assert.throws(() => after.compare(before, { exclude: new Uint8Array(after.nodeCount) }), /`exclude` is a mask over one snapshot's ordinals/);
 });
 
 function snapshotPair(program: string): [Snapshot, Snapshot] {

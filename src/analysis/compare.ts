@@ -85,12 +85,25 @@ export function newIds(before: HeapSnapshot, after: HeapSnapshot, options: Censu
 /**
  * Compares two snapshots of one process class by class (DevTools' Comparison
  * view): counts before and after, objects added and removed, and size change.
- * Sorted by the absolute count change, largest first.
+ * Sorted by the absolute count change, largest first. The options select in
+ * both snapshots alike: `objects` as node views (matched by id), not
+ * ordinals, and no `exclude` mask.
  *
  * @example
  * compareSnapshots(before, after).filter((d) => d.delta > 0);
  */
 export function compareSnapshots(before: HeapSnapshot, after: HeapSnapshot, options: CensusOptions = {}): ClassDiff[] {
+  // The options select nodes in both snapshots: only by what a node is, never by its place.
+  if (options.exclude !== undefined) {
+    throw new TypeError('compareSnapshots: `exclude` is a mask over one snapshot\'s ordinals and cannot select in two; use `filter`');
+  }
+  if (options.objects !== undefined) {
+    const objects = [...options.objects];
+    if (objects.some((o) => typeof o === 'number')) {
+      throw new TypeError('compareSnapshots: ordinals in `objects` name different nodes in each snapshot; pass node views, which are matched by id');
+    }
+    options = { ...options, objects }; // (an iterator would be spent by the first snapshot)
+  }
   const a = sortedSelection(before, options);
   const b = sortedSelection(after, options);
   const classesA = options.shortnames === false ? before.qualifiedClassIndexes() : before.classIndexes();
