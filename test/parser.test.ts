@@ -7,7 +7,7 @@ import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progre
 import { knownHeap, tempDir } from './fixtures.js';
 import { syntheticSnapshot, type SyntheticNode } from './synthetic.js';
 
-const tricky = ['quote " inside', 'back\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
+const tricky = ['quote " inside', 'back\\\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
 
 function smallSnapshot(): string {
   const nodes: SyntheticNode[] = [
@@ -56,6 +56,15 @@ test('strings with escapes decode exactly, whatever the chunk boundaries', () =>
       tricky.map((_, i) => `p${i}`),
     );
   }
+  // A prefix of any length is the start of the string: never half an escape (`\\\\` included).
+  const snap = parseChunks([text]);
+  tricky.forEach((s, i) => {
+    const k = snap.nodeName[2 + i]!;
+    for (let bytes = 0; bytes <= snap.strings.byteLength(k); bytes++) {
+      const prefix = snap.strings.prefix(k, bytes);
+      assert.ok(s.startsWith(prefix) || prefix.endsWith('\ufffd'), `string ${i}, ${bytes} bytes: ${JSON.stringify(prefix)}`);
+    }
+  });
 });
 
 test('strings over several 16 MiB blocks, long and escaped ones included, read back exactly from chunks and from a file', async () => {

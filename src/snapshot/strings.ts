@@ -293,9 +293,16 @@ export class StringPool {
     if ((this.lengths[i]! & ESCAPED) === 0) return block.toString('utf8', start, start + len);
     let end = start + len;
     if (len < stored) {
-      // Do not cut an escape sequence in half.
-      const back = block.lastIndexOf(92, end - 1);
-      if (back >= start && end - back < 6) end = back;
+      // Do not cut an escape sequence in half (`\\` is one, so walk them from the start).
+      for (let k = start; k < end; k++) {
+        if (block[k] !== 92) continue;
+        const next = k + (block[k + 1] === 117 ? 6 : 2);
+        if (next > end) {
+          end = k;
+          break;
+        }
+        k = next - 1;
+      }
     }
     try {
       return JSON.parse('"' + block.toString('utf8', start, end) + '"') as string;
