@@ -6,6 +6,9 @@ import { tempDir } from './fixtures.js';
 import { decodePng, pixelStats } from './render-helpers.js';
 import { child, dot, EXACT, globalObject, globalValue, graphHeapSnapshot, mapCacheSnapshot, nameIds } from './graphs-fixtures.js';
 import { isRoot } from '../src/analysis/paths.js';
+import { describeNode } from '../src/analysis/edges.js';
+import { parseChunks } from '../src/index.js';
+import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic.js';
 import type { HeapNode } from '../src/snapshot/views.js';
 
 function sink(): { text: string; write(s: string): boolean } {
@@ -303,6 +306,31 @@ test('heap strings are cut and escaped: the description of a string with quotes,
       `  o${s.id}[fillcolor="0,0,1"];`,
     ]),
   );
+});
+
+test('an array is described by its length, from element edges of its backing store or from slots named "0", "1", …', () => {
+  const nodes: SyntheticNode[] = [
+    { type: 'synthetic', name: '', id: 1, size: 0 },
+    { type: 'object', name: 'Window', id: 3, size: 10 },
+    { type: 'object', name: 'Array', id: 5, size: 16 },
+    { type: 'array', name: '(object elements)', id: 7, size: 40 },
+    { type: 'object', name: 'Object', id: 9, size: 12 },
+    { type: 'object', name: 'Array', id: 11, size: 16 },
+    { type: 'array', name: '(object elements)', id: 13, size: 40 },
+  ];
+  const edges: SyntheticEdge[] = [
+    [0, 'shortcut', 'w', 1],
+    [1, 'property', 'a', 2],
+    [2, 'internal', 'elements', 3],
+    [3, 'element', 5000, 4], // an index past the strings table
+    [1, 'property', 'b', 5],
+    [5, 'internal', 'elements', 6],
+    [6, 'internal', '0', 4],
+    [6, 'internal', '6', 4],
+  ];
+  const snap = parseChunks([syntheticSnapshot(nodes, edges)]);
+  assert.equal(describeNode(snap, 2), '5001 items');
+  assert.equal(describeNode(snap, 5), '7 items');
 });
 
 test('findRefChain: shortest chain to a match, explicit not-found, maxDepth, never through weak edges', () => {

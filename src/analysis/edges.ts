@@ -720,9 +720,12 @@ function arrayLength(snap: HeapSnapshot, v: number): number {
   }
   if (max < 0 && store >= 0 && isBackingStore(snap, store)) {
     for (let e = snap.firstEdge[store]!; e < snap.firstEdge[store + 1]!; e++) {
-      const n = Number(snap.strings.prefix(snap.edgeName[e]!, 12));
       if (snap.edgeHasIndex(e)) max = Math.max(max, snap.edgeName[e]!);
-      else if (Number.isInteger(n)) max = Math.max(max, n);
+      else {
+        // Slots of a backing store are internal edges named "0", "1", …
+        const n = Number(snap.strings.prefix(snap.edgeName[e]!, 12));
+        if (Number.isInteger(n)) max = Math.max(max, n);
+      }
     }
   }
   if (max < 0 && store >= 0 && snap.selfSizeOf(store) > 16) return -1;
