@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progress } from '../src/index.js';
 import { knownHeap, tempDir } from './fixtures.js';
@@ -165,7 +166,7 @@ test('string chunks (as the inspector sends them) parse like bytes', () => {
   }
 });
 
-test('a real snapshot loads the same from a path, a stream, chunks, gzip and synchronously', async () => {
+test('a real snapshot loads the same from a path, a URL, a stream, bytes, chunks, gzip and synchronously', async () => {
   const file = knownHeap();
   const fromPath = await load(file);
   const fromStream = await load(createReadStream(file));
@@ -173,7 +174,11 @@ test('a real snapshot loads the same from a path, a stream, chunks, gzip and syn
   const gz = write('known.heapsnapshot.gz', gzipSync(readFileSync(file)));
   const fromGz = await load(gz);
   const fromGzSync = loadSync(gz);
-  for (const s of [fromStream, sync, fromGz, fromGzSync]) {
+  const fromUrl = await load(pathToFileURL(file));
+  const fromBytes = await load(readFileSync(file));
+  const fromGzBytes = await load(readFileSync(gz));
+  const fromOneChunk = parseChunks(readFileSync(file));
+  for (const s of [fromStream, sync, fromGz, fromGzSync, fromUrl, fromBytes, fromGzBytes, fromOneChunk]) {
     assert.equal(s.nodeCount, fromPath.nodeCount);
     assert.equal(s.edgeCount, fromPath.edgeCount);
     assert.deepEqual(s.nodeId, fromPath.nodeId);
@@ -181,6 +186,10 @@ test('a real snapshot loads the same from a path, a stream, chunks, gzip and syn
     assert.equal(s.count('Session'), 200);
   }
   assert.equal(fromStream.source, '<stream>');
+  assert.equal(fromBytes.source, '<bytes>');
+  // Chunks that are neither text nor bytes (numbers, from iterating a Buffer by mistake).
+  assert.throws(() => parseChunks([123 as unknown as Uint8Array]), /<chunks>: a chunk must be a string or a Uint8Array, not number/);
+  await assert.rejects(load(gzipSync(Buffer.from('x')).subarray(0, 5)), /<bytes>: corrupt gzip data/);
 });
 
 test('meta is read, not assumed: six node fields and a different field order work', () => {

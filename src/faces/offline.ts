@@ -150,8 +150,9 @@ export class Snapshot extends HeapSnapshot {
 const create = (data: SnapshotData): Snapshot => new Snapshot(data);
 
 /**
- * Loads a heap snapshot from a file path (`.heapsnapshot` or gzip-compressed
- * `.heapsnapshot.gz`), a readable stream, or an iterable of chunks.
+ * Loads a heap snapshot from a file path or `file:` URL (`.heapsnapshot` or
+ * gzip-compressed `.heapsnapshot.gz`), a readable stream, an iterable of
+ * chunks, or the whole snapshot as bytes (gzip-compressed or not).
  *
  * @example
  * import { load } from 'objgraph';
@@ -167,8 +168,11 @@ export function loadSync(path: string, options: LoadOptions = {}): Snapshot {
   return readSnapshotFileSync(path, options, create);
 }
 
-/** Parses a snapshot from chunks synchronously (for example the inspector's `addHeapSnapshotChunk` events). */
-export function parseChunks(chunks: Iterable<string | Uint8Array>, options: LoadOptions = {}): Snapshot {
+/**
+ * Parses a snapshot from chunks synchronously (for example the inspector's
+ * `addHeapSnapshotChunk` events), or from one byte array holding all of it.
+ */
+export function parseChunks(chunks: Iterable<string | Uint8Array> | Uint8Array, options: LoadOptions = {}): Snapshot {
   return parseSnapshotSync(chunks, options, create);
 }
 

@@ -2,6 +2,7 @@
  * Reading snapshots from files, streams and chunk sequences into a {@link HeapSnapshot}.
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { SnapshotError } from './errors.js';
 import { HeapSnapshot } from './model.js';
@@ -21,10 +22,28 @@ export interface ReadOptions {
   parallel?: boolean;
 }
 
-/** Something a snapshot can be read from. */
-export type SnapshotInput = string | NodeJS.ReadableStream | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+/**
+ * Something a snapshot can be read from: a file path or `file:` URL, a
+ * readable stream, chunks of text or bytes, or the whole snapshot as bytes.
+ */
+export type SnapshotInput = string | URL | Uint8Array | NodeJS.ReadableStream | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 
 const CHUNK = 1024 * 1024;
+
+/** Bytes as they are, or gunzipped when they start with gzip's magic number. */
+function maybeGunzip(bytes: Uint8Array, source: string): Uint8Array {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new SnapshotError(source, `corrupt gzip data: ${(e as Error).message}`);
+  }
+}
+
+/** One whole text or byte array as one chunk (iterating it would give characters or numbers). */
+function wholeOrChunks(chunks: Iterable<string | Uint8Array> | Uint8Array | string): Iterable<string | Uint8Array> {
+  return typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks;
+}
 
 function fileError(path: string, e: unknown): SnapshotError {
   const err = e as NodeJS.ErrnoException;
@@ -77,14 +96,14 @@ export function snapshotFromData<T extends HeapSnapshot = HeapSnapshot>(
   return snap;
 }
 
-/** Parses a sequence of chunks (strings or bytes) synchronously. */
+/** Parses a sequence of chunks (strings or bytes), or one whole text or byte array, synchronously. */
 export function parseSnapshotSync<T extends HeapSnapshot = HeapSnapshot>(
-  chunks: Iterable<string | Uint8Array>,
+  chunks: Iterable<string | Uint8Array> | Uint8Array,
   options: ReadOptions = {},
   create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
 ): T {
   const parser = new SnapshotParser({ source: options.source ?? '<chunks>', onProgress: options.onProgress });
-  for (const chunk of chunks) parser.write(chunk);
+  for (const chunk of wholeOrChunks(chunks)) parser.write(chunk);
   return snapshotFromData(parser.end(), options.onProgress, create);
 }
 
@@ -188,8 +207,11 @@ export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
   create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
 ): Promise<T> {
   if (typeof input === 'string') return readSnapshotFile(input, options, create);
-  const parser = new SnapshotParser({ source: options.source ?? '<stream>', onProgress: options.onProgress });
-  for await (const chunk of input as AsyncIterable<string | Uint8Array>) parser.write(chunk);
+  if (input instanceof URL) return readSnapshotFile(fileURLToPath(input), options, create);
+  const source = options.source ?? (input instanceof Uint8Array ? '<bytes>' : '<stream>');
+  const parser = new SnapshotParser({ source, onProgress: options.onProgress });
+  if (input instanceof Uint8Array) parser.write(maybeGunzip(input, source));
+  else for await (const chunk of input as AsyncIterable<string | Uint8Array>) parser.write(chunk);
   return snapshotFromData(parser.end(), options.onProgress, create);
 }
 

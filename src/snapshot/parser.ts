@@ -527,6 +527,10 @@ export class SnapshotParser {
 
   /** Feeds one chunk of the snapshot text. */
   write(chunk: string | Uint8Array): void {
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+      // (A Buffer passed where chunks are expected is iterated as numbers.)
+      throw new TypeError(`${this.source}: a chunk must be a string or a Uint8Array, not ${chunk === null ? 'null' : typeof chunk}`);
+    }
     const bytes = typeof chunk === 'string' ? this.encode(chunk) : chunk;
     // A plain Uint8Array view: element access on Buffer (a subclass) is slower in the hot loops.
     const buf = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
