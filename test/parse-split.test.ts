@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { load, loadSync, SnapshotParser, type Snapshot } from '../src/index.js';
 import { HeapSnapshot } from '../src/snapshot/model.js';
 import { knownHeap, tempDir } from './fixtures.js';
@@ -95,4 +96,29 @@ test('a parser told to skip the edges can still parse them itself (keepEdges, wh
   assert.equal(p.edgesOffset, -1, 'the edges were not skipped');
   assert.deepEqual(a.edgeWord, b.edgeWord);
   assert.deepEqual(a.edgeName, b.edgeName);
+});
+
+test('workers that die or never start are given up, not waited for: the file loads on one thread, sync and async', () => {
+  // A preload that throws in every worker thread: the edges worker never runs its script.
+  const dir = tempDir();
+  const preload = join(dir, 'no-workers.cjs');
+  writeFileSync(preload, "if (!require('node:worker_threads').isMainThread) throw new Error('no workers here');\n");
+  const script = join(dir, 'no-workers.mjs');
+  const index = new URL('../src/index.js', import.meta.url).href;
+  writeFileSync(
+    script,
+    `const { load, loadSync } = await import(${JSON.stringify(index)});
+     const file = process.argv[2];
+     const sync = loadSync(file, { parallel: true });
+     const async = await load(file, { parallel: true });
+     console.log(JSON.stringify([sync.edgeCount, async.edgeCount, sync.count('Session')]));`,
+  );
+  const file = knownHeap();
+  const expected = loadSync(file, { parallel: false });
+  // Before, the synchronous load waited out a 60 s stall timeout and the async one then never
+  // settled (its unreferenced worker let the event loop end): the bound is far above the
+  // 5 s allowed for a start.
+  const run = spawnSync(process.execPath, [script, file], { env: { ...process.env, NODE_OPTIONS: `--require ${preload}` }, encoding: 'utf8', timeout: 45_000 });
+  assert.equal(run.status, 0, `exit ${run.status} ${run.signal ?? ''}: ${run.stderr}`);
+  assert.deepEqual(JSON.parse(run.stdout), [expected.edgeCount, expected.edgeCount, 200]);
 });

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { SnapshotError } from './errors.js';
 import { SnapshotParser, type EdgeArrays, type SnapshotHeader } from './parser.js';
+import { neverStarted } from './worker-life.js';
 
 /** Files smaller than this are parsed on one thread (a worker costs tens of milliseconds to start). */
 export const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
@@ -112,14 +113,19 @@ export interface EdgesWorkerData {
   header: SnapshotHeader;
   searchFrom: number;
   port: MessagePort;
+  /** Int32 words: [0] 0 running, 1 answered, 2 died; [1] blocks read; [{@link STARTED}] 1 once the worker runs. */
   done: SharedArrayBuffer;
 }
+
+/** The word of `done` the worker sets when it starts (see ./worker-life.ts). */
+export const STARTED = 2;
 
 /** A worker parsing the edges of one file. */
 export class EdgesJob {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly done: Int32Array;
+  private readonly created = Date.now();
   private exited = false;
 
   private constructor(worker: Worker, port: MessagePort, done: Int32Array) {
@@ -134,7 +140,7 @@ export class EdgesJob {
     const url = new URL('./edges-worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) return null;
     try {
-      const done = new SharedArrayBuffer(8);
+      const done = new SharedArrayBuffer(12);
       const { port1, port2 } = new MessageChannel();
       const data: EdgesWorkerData = { path, header, searchFrom, port: port2, done };
       const worker = new Worker(url, { workerData: data, transferList: [port2], execArgv: [], stdout: false, stderr: false });
@@ -153,15 +159,17 @@ export class EdgesJob {
     for (;;) {
       const got = receiveMessageOnPort(this.port);
       if (got !== undefined) return this.finish(got.message as EdgesAnswer);
-      if (Atomics.load(this.done, 0) === 1) {
+      if (Atomics.load(this.done, 0) !== 0) {
+        // Answered (1), or died (2): its answer, if any, is on the port.
         const late = receiveMessageOnPort(this.port);
         return late === undefined ? this.abandon() : this.finish(late.message as EdgesAnswer);
       }
-      // The worker sets word 0 after posting and counts the blocks it reads
-      // in word 1; a worker that died never does either: give it up when the
-      // count has not moved for a while.
+      // The worker sets word 0 after posting (or as its thread ends) and counts
+      // the blocks it reads in word 1; one that never started, or hangs, is
+      // given up (see ./worker-life.ts).
       const blocks = Atomics.load(this.done, 1);
       if (Atomics.wait(this.done, 0, 0, 1000) === 'timed-out') {
+        if (neverStarted(this.done, STARTED, this.created)) return this.abandon();
         if (Atomics.load(this.done, 1) !== blocks) stalledSince = Date.now();
         else if (Date.now() - stalledSince > STALL_MS) return this.abandon();
       }
@@ -181,6 +189,9 @@ export class EdgesJob {
       if (this.exited) return gone();
       this.port.once('message', (m: EdgesAnswer) => resolve(m));
       this.worker.once('exit', gone);
+      // The worker itself keeps the event loop alive until it exits: its port alone would
+      // not, once a worker that died has closed the other end.
+      this.worker.ref();
       this.port.ref();
     });
     return answer === null ? this.abandon() : this.finish(answer);

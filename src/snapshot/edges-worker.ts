@@ -4,10 +4,12 @@
  */
 import { workerData } from 'node:worker_threads';
 import { SnapshotError } from './errors.js';
-import { readEdgesFromFile, type EdgesAnswer, type EdgesWorkerData } from './edges-file.js';
+import { readEdgesFromFile, STARTED, type EdgesAnswer, type EdgesWorkerData } from './edges-file.js';
+import { announceStart } from './worker-life.js';
 
 const { path, header, searchFrom, port, done } = workerData as EdgesWorkerData;
 const words = new Int32Array(done);
+announceStart(words, STARTED, [0]);
 let answer: EdgesAnswer;
 let transfer: ArrayBuffer[] = [];
 let start = -1;
