@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callRenderer, disposeRenderer, rendererRunning, warmUpRenderer } from '../src/render/worker-client.js';
 import { seedGraph } from './render-helpers.js';
@@ -81,4 +84,36 @@ test('errors come back as exceptions; a stuck render times out instead of hangin
   assert.throws(() => callRenderer({ op: 'svg', dot: big }, 1), /did not answer within 1 ms/);
   assert.ok(!rendererRunning());
   assert.equal(callRenderer({ op: 'ping' }).ok, true);
+});
+
+test('a render worker that never starts, or dies, is an error within seconds, not after the two-minute timeout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'objgraph-render-'));
+  try {
+    const client = JSON.stringify(fileURLToPath(new URL('../src/render/worker-client.js', import.meta.url)));
+    const code = `import { callRenderer } from ${client};
+      try { callRenderer({ op: 'ping' }); console.log('answered'); } catch (e) { console.log(e.message); }`;
+    // A preload that throws in every worker thread: the worker never runs its script.
+    const never = join(dir, 'never.cjs');
+    writeFileSync(never, "if (!require('node:worker_threads').isMainThread) throw new Error('no workers here');\n");
+    const r1 = spawnSync(process.execPath, ['--require', never, '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: `--require ${never}` } });
+    assert.equal(r1.status, 0, r1.stderr);
+    assert.match(r1.stdout, /render worker did not start within 5 s/);
+    // A worker that dies once started, while the caller waits on it.
+    const dies = join(dir, 'dies.cjs');
+    writeFileSync(
+      dies,
+      `const wt = require('node:worker_threads');
+       if (!wt.isMainThread) {
+         const on = wt.MessagePort.prototype.on;
+         wt.MessagePort.prototype.on = function (event, listener) {
+           return on.call(this, event, event === 'message' ? () => { throw new Error('gone'); } : listener);
+         };
+       }\n`,
+    );
+    const r2 = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_OPTIONS: `--require ${dies}` } });
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.match(r2.stdout, /render worker stopped before it answered/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -17,7 +17,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { RenderRequest, RenderResponse } from './worker-protocol.js';
+import { RENDER_LIFE, type RenderRequest, type RenderResponse } from './worker-protocol.js';
+import { START_MS, workerLost } from '../snapshot/worker-life.js';
 
 /** Default time a synchronous render may take before it is abandoned. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -28,6 +29,8 @@ interface WorkerState {
   flag: Int32Array;
   dead: boolean;
   error: Error | null;
+  /** When it was started (`Date.now()`). */
+  created: number;
 }
 
 let state: WorkerState | null = null;
@@ -42,7 +45,7 @@ function start(): WorkerState {
   if (!existsSync(fileURLToPath(url))) {
     throw new Error(`objgraph render worker not found at ${fileURLToPath(url)} (is the package built?)`);
   }
-  const signal = new SharedArrayBuffer(4);
+  const signal = new SharedArrayBuffer(12);
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(url, {
     workerData: { port: port2, signal },
@@ -52,7 +55,7 @@ function start(): WorkerState {
     stdout: false,
     stderr: false,
   });
-  const st: WorkerState = { worker, port: port1, flag: new Int32Array(signal), dead: false, error: null };
+  const st: WorkerState = { worker, port: port1, flag: new Int32Array(signal), dead: false, error: null, created: Date.now() };
   worker.on('error', (err) => {
     st.dead = true;
     st.error = err instanceof Error ? err : new Error(String(err));
@@ -117,6 +120,16 @@ export function callRenderer(request: WithoutId<RenderRequest>, timeoutMs: numbe
       if (res.id !== id) continue; // a late answer to an abandoned request
       if (!res.ok) throw new Error(res.error);
       return res;
+    }
+    if (workerLost(st.flag, RENDER_LIFE, st.created)) {
+      // Blocked here, this thread cannot hear the worker's exit: the worker says it itself.
+      disposeRenderer();
+      const started = Atomics.load(st.flag, RENDER_LIFE.started) === 1;
+      throw new Error(
+        started
+          ? 'objgraph render worker stopped before it answered'
+          : `objgraph render worker did not start within ${START_MS / 1000} s (is something stopping worker threads, such as a --require preload in NODE_OPTIONS?)`,
+      );
     }
     const left = deadline - Date.now();
     if (left <= 0) {

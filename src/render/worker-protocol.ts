@@ -22,6 +22,8 @@ export type RenderRequest =
   | { id: number; op: 'png'; dot: string; png: PngParams }
   | { id: number; op: 'svg2png'; svg: string; png: PngParams };
 
+import type { LifeWords } from '../snapshot/worker-life.js';
+
 export type RenderResponse =
   | { id: number; ok: true; svg?: string; png?: Uint8Array; warnings?: string[] }
   | { id: number; ok: false; error: string };
@@ -29,6 +31,9 @@ export type RenderResponse =
 /** What the worker receives at start. */
 export interface RenderWorkerData {
   port: MessagePort;
-  /** Int32Array over it: index 0 is set to 1 and notified when a response is posted. */
+  /** Int32Array over it: index 0 is set to 1 and notified when a response is posted; 1 and 2 are the worker's start and end ({@link RENDER_LIFE}). */
   signal: SharedArrayBuffer;
 }
+
+/** The words of the signal the worker sets as it starts and ends (see ../snapshot/worker-life.ts). */
+export const RENDER_LIFE: LifeWords = { started: 1, gone: 2 };

@@ -7,7 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { PngParams, RenderRequest, RenderResponse } from './worker-protocol.js';
+import { RENDER_LIFE, type PngParams, type RenderRequest, type RenderResponse } from './worker-protocol.js';
+import { announceStart } from '../snapshot/worker-life.js';
 
 interface VizInstance {
   render(
@@ -19,6 +20,7 @@ interface VizInstance {
 const data = workerData as { port: MessagePort; signal: SharedArrayBuffer };
 const port = data.port;
 const flag = new Int32Array(data.signal);
+announceStart(flag, RENDER_LIFE, [0]);
 
 let vizPromise: Promise<VizInstance> | null = null;
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { SnapshotError } from './errors.js';
 import { SnapshotParser, type EdgeArrays, type SnapshotHeader } from './parser.js';
-import { neverStarted } from './worker-life.js';
+import { workerLost, type LifeWords } from './worker-life.js';
 
 /** Files smaller than this are parsed on one thread (a worker costs tens of milliseconds to start). */
 export const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
@@ -113,12 +113,12 @@ export interface EdgesWorkerData {
   header: SnapshotHeader;
   searchFrom: number;
   port: MessagePort;
-  /** Int32 words: [0] 0 running, 1 answered, 2 died; [1] blocks read; [{@link STARTED}] 1 once the worker runs. */
+  /** Int32 words: [0] 1 once answered; [1] blocks read; [2] and [3] the worker's start and end ({@link EDGES_LIFE}). */
   done: SharedArrayBuffer;
 }
 
-/** The word of `done` the worker sets when it starts (see ./worker-life.ts). */
-export const STARTED = 2;
+/** The words of `done` the worker sets as it starts and ends (see ./worker-life.ts). */
+export const EDGES_LIFE: LifeWords = { started: 2, gone: 3 };
 
 /** A worker parsing the edges of one file. */
 export class EdgesJob {
@@ -140,7 +140,7 @@ export class EdgesJob {
     const url = new URL('./edges-worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) return null;
     try {
-      const done = new SharedArrayBuffer(12);
+      const done = new SharedArrayBuffer(16);
       const { port1, port2 } = new MessageChannel();
       const data: EdgesWorkerData = { path, header, searchFrom, port: port2, done };
       const worker = new Worker(url, { workerData: data, transferList: [port2], execArgv: [], stdout: false, stderr: false });
@@ -159,17 +159,15 @@ export class EdgesJob {
     for (;;) {
       const got = receiveMessageOnPort(this.port);
       if (got !== undefined) return this.finish(got.message as EdgesAnswer);
-      if (Atomics.load(this.done, 0) !== 0) {
-        // Answered (1), or died (2): its answer, if any, is on the port.
+      if (Atomics.load(this.done, 0) === 1 || workerLost(this.done, EDGES_LIFE, this.created)) {
+        // Answered, ended, or never started: its answer, if any, is on the port.
         const late = receiveMessageOnPort(this.port);
         return late === undefined ? this.abandon() : this.finish(late.message as EdgesAnswer);
       }
-      // The worker sets word 0 after posting (or as its thread ends) and counts
-      // the blocks it reads in word 1; one that never started, or hangs, is
-      // given up (see ./worker-life.ts).
+      // The worker sets word 0 after posting and counts the blocks it reads in
+      // word 1; one that hangs is given up when the count stands still.
       const blocks = Atomics.load(this.done, 1);
       if (Atomics.wait(this.done, 0, 0, 1000) === 'timed-out') {
-        if (neverStarted(this.done, STARTED, this.created)) return this.abandon();
         if (Atomics.load(this.done, 1) !== blocks) stalledSince = Date.now();
         else if (Date.now() - stalledSince > STALL_MS) return this.abandon();
       }

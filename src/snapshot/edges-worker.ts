@@ -4,12 +4,12 @@
  */
 import { workerData } from 'node:worker_threads';
 import { SnapshotError } from './errors.js';
-import { readEdgesFromFile, STARTED, type EdgesAnswer, type EdgesWorkerData } from './edges-file.js';
+import { EDGES_LIFE, readEdgesFromFile, type EdgesAnswer, type EdgesWorkerData } from './edges-file.js';
 import { announceStart } from './worker-life.js';
 
 const { path, header, searchFrom, port, done } = workerData as EdgesWorkerData;
 const words = new Int32Array(done);
-announceStart(words, STARTED, [0]);
+announceStart(words, EDGES_LIFE, [0]);
 let answer: EdgesAnswer;
 let transfer: ArrayBuffer[] = [];
 let start = -1;

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LARGE_SIZE, type LargeSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
-import { neverStarted } from './worker-life.js';
+import { workerLost, type LifeWords } from './worker-life.js';
 
 /** Below this many edges the pass is quicker than starting a worker. */
 const MIN_EDGES = 2_000_000;
@@ -26,12 +26,12 @@ export interface ShallowWorkerData {
   large: LargeSizes;
   /** Where page ownership starts (see `pageOwnedStarts`), and the flags to set; absent when not asked for. */
   owned: { starts: Uint32Array; flags: Uint8Array } | undefined;
-  /** Int32 words: [0] sizes: 0 running, 1 done, 2 failed; [1] progress count; [2] owned flags, as [0]; [3] how many sizes were kept apart; [{@link STARTED}] 1 once the worker runs. */
+  /** Int32 words: [0] sizes: 0 running, 1 done, 2 failed; [1] progress count; [2] owned flags, as [0]; [3] how many sizes were kept apart; [4] and [5] the worker's start and end ({@link SHALLOW_LIFE}). */
   state: SharedArrayBuffer;
 }
 
-/** The word of the state the worker sets when it starts (see ./worker-life.ts). */
-export const STARTED = 4;
+/** The words of the state the worker sets as it starts and ends (see ./worker-life.ts). */
+export const SHALLOW_LIFE: LifeWords = { started: 4, gone: 5 };
 
 function isShared(a: ArrayBufferView): boolean {
   return a.buffer instanceof SharedArrayBuffer;
@@ -70,7 +70,7 @@ export class ShallowJob {
       // total / LARGE_SIZE of them reach LARGE_SIZE.
       const room = Math.floor(total / LARGE_SIZE) + 1;
       const large = { ordinals: new Uint32Array(new SharedArrayBuffer(4 * room)), sizes: new Float64Array(new SharedArrayBuffer(8 * room)) };
-      const state = new SharedArrayBuffer(20);
+      const state = new SharedArrayBuffer(24);
       const owned = ownedStarts === undefined ? undefined : { starts: ownedStarts, flags: new Uint8Array(new SharedArrayBuffer((n + 7) >>> 3)) };
       const data: ShallowWorkerData = { input, small, large, owned, state };
       const worker = new Worker(url, { workerData: data, execArgv: [], stdout: false, stderr: false });
@@ -109,8 +109,9 @@ export class ShallowJob {
     for (;;) {
       const s = Atomics.load(this.state, word);
       if (s !== 0) return s === 1;
+      // (A worker sets its result, then ends: read it once more.)
+      if (workerLost(this.state, SHALLOW_LIFE, this.created)) return Atomics.load(this.state, word) === 1;
       if (Atomics.wait(this.state, word, 0, 500) !== 'timed-out') continue;
-      if (neverStarted(this.state, STARTED, this.created)) return false;
       const now = Atomics.load(this.state, 1);
       if (now !== ticks) {
         ticks = now;

@@ -5,12 +5,12 @@
  */
 import { workerData } from 'node:worker_threads';
 import { markPageOwned, moveOwnedSizes } from './ownership.js';
-import { STARTED, type ShallowWorkerData } from './shallow-job.js';
+import { SHALLOW_LIFE, type ShallowWorkerData } from './shallow-job.js';
 import { announceStart } from './worker-life.js';
 
 const { input, small, large, owned, state } = workerData as ShallowWorkerData;
 const words = new Int32Array(state);
-announceStart(words, STARTED, owned === undefined ? [0] : [2, 0]);
+announceStart(words, SHALLOW_LIFE, [0, 2]);
 if (owned !== undefined) {
   try {
     markPageOwned(input, owned.starts, owned.flags, () => Atomics.add(words, 1, 1));

@@ -23,11 +23,13 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { SnapshotParser, type SnapshotData } from '../snapshot/parser.js';
 import { SnapshotError } from '../snapshot/errors.js';
 import { StringPool } from '../snapshot/strings.js';
+import { workerLost } from '../snapshot/worker-life.js';
 import {
   CONTROL_WORDS,
   ENDED,
   HEAD,
   LENGTHS,
+  PARSE_LIFE,
   PROGRESS,
   SLOT_BYTES,
   SLOTS,
@@ -62,6 +64,7 @@ export class ParseWorker {
   private readonly ring: Uint8Array;
   private head = 0;
   private failed: Error | null = null;
+  private readonly created = Date.now();
 
   private constructor(url: URL) {
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
@@ -206,6 +209,8 @@ export class ParseWorker {
     for (;;) {
       const seen = Atomics.load(ctrl, TO_CLIENT);
       if (ready()) return true;
+      // A worker that ended, or never started, says so itself (this thread cannot hear its exit).
+      if (workerLost(ctrl, PARSE_LIFE, this.created)) return false;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       // Slices of a second: a worker that died without a word is noticed by the deadline.
@@ -214,7 +219,11 @@ export class ParseWorker {
   }
 
   private stalled(): never {
-    const err = new Error(`objgraph: the parse worker made no progress for ${STALL_MS / 1000} s; it was stopped`);
+    const err = new Error(
+      Atomics.load(this.ctrl, PARSE_LIFE.gone) === 1
+        ? 'objgraph: the parse worker stopped in the middle of a parse'
+        : `objgraph: the parse worker made no progress for ${STALL_MS / 1000} s; it was stopped`,
+    );
     this.fail(err);
     throw err;
   }

@@ -12,8 +12,11 @@
  * - `TO_WORKER` / `TO_CLIENT`: counters bumped (and notified) on every event,
  *   so that a waiter never misses one: it reads the counter, checks its
  *   condition, then waits for the counter to change;
+ * - {@link PARSE_LIFE}: the worker's start and end (see ../snapshot/worker-life.ts);
  * - `LENGTHS + k`: the number of bytes in slot k.
  */
+import type { LifeWords } from '../snapshot/worker-life.js';
+
 export const SLOTS = 64;
 export const SLOT_BYTES = 256 * 1024;
 
@@ -24,7 +27,8 @@ export const STATE = 3;
 export const PROGRESS = 4;
 export const TO_WORKER = 5;
 export const TO_CLIENT = 6;
-export const LENGTHS = 8;
+export const PARSE_LIFE: LifeWords = { started: 7, gone: 8 };
+export const LENGTHS = 9;
 export const CONTROL_WORDS = LENGTHS + SLOTS;
 
 /** Values of the `STATE` word. */

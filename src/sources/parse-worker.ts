@@ -11,6 +11,7 @@ import { SnapshotParser, type SnapshotData } from '../snapshot/parser.js';
 import { SnapshotError } from '../snapshot/errors.js';
 import type { StringPoolParts } from '../snapshot/strings.js';
 import { writeText } from './write.js';
+import { announceStart } from '../snapshot/worker-life.js';
 import {
   ENDED,
   HEAD,
@@ -23,12 +24,14 @@ import {
   TAIL,
   TO_CLIENT,
   TO_WORKER,
+  PARSE_LIFE,
   type ParseAnswer,
   type ParseWorkerData,
 } from './parse-protocol.js';
 
 const { control, ring, port } = workerData as ParseWorkerData;
 const ctrl = new Int32Array(control);
+announceStart(ctrl, PARSE_LIFE, [TO_CLIENT]);
 const bytes = new Uint8Array(ring);
 
 function tellClient(): void {
