@@ -349,7 +349,11 @@ export interface AliveStep {
 export interface DominatorStep {
   node: HeapNode;
   retainedSize: number;
-  /** Whether a programmer can name it (not a V8 internal or a synthetic root). */
+  /**
+   * Whether it is the object to blame: one a programmer can name, and not a
+   * root (a synthetic root, a global object or a module record, which hold
+   * everything they reach).
+   */
   userVisible: boolean;
 }
 
