@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { load, loadSync, SnapshotParser, type Snapshot } from '../src/index.js';
 import { HeapSnapshot } from '../src/snapshot/model.js';
 import { knownHeap, tempDir } from './fixtures.js';
@@ -121,4 +122,31 @@ test('workers that die or never start are given up, not waited for: the file loa
   const run = spawnSync(process.execPath, [script, file], { env: { ...process.env, NODE_OPTIONS: `--require ${preload}` }, encoding: 'utf8', timeout: 45_000 });
   assert.equal(run.status, 0, `exit ${run.status} ${run.signal ?? ''}: ${run.stderr}`);
   assert.deepEqual(JSON.parse(run.stdout), [expected.edgeCount, expected.edgeCount, 200]);
+});
+
+test('a named pipe is read once, from the start: plain or gzip, sync or async, never split between threads', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const fifo = join(dir, 'snapshot.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const file = knownHeap();
+  const gz = join(dir, 'known-for-pipe.heapsnapshot.gz');
+  writeFileSync(gz, gzipSync(readFileSync(file)));
+  const expected = loadSync(file, { parallel: false });
+  // A writer in another process, so that a synchronous read here does not block it.
+  const writers: ChildProcess[] = [];
+  const feed = (from: string): void => {
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', from, fifo], { stdio: 'ignore' });
+    writer.unref(); // (a writer nobody reads from must not keep the tests alive)
+    writers.push(writer);
+  };
+  try {
+    for (const from of [file, gz]) {
+      feed(from);
+      assertSame(loadSync(fifo, { parallel: true }), expected, `loadSync of a pipe fed ${from}`);
+      feed(from);
+      assertSame(await load(fifo, { parallel: true }), expected, `load of a pipe fed ${from}`);
+    }
+  } finally {
+    for (const writer of writers) writer.kill();
+  }
 });

@@ -3,6 +3,7 @@
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { SnapshotError } from './errors.js';
 import { HeapSnapshot } from './model.js';
@@ -32,7 +33,7 @@ const CHUNK = 1024 * 1024;
 
 /** Bytes as they are, or gunzipped when they start with gzip's magic number. */
 function maybeGunzip(bytes: Uint8Array, source: string): Uint8Array {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  if (!startsWithGzip(bytes)) return bytes;
   try {
     return gunzipSync(bytes);
   } catch (e) {
@@ -52,15 +53,56 @@ function fileError(path: string, e: unknown): SnapshotError {
   return new SnapshotError(path, `cannot read: ${why}`);
 }
 
-/** Size of the snapshot file, or a SnapshotError saying why it cannot be read. */
+/**
+ * Size of the snapshot file, or a SnapshotError saying why it cannot be read;
+ * -1 for what is not a regular file (a pipe, `/dev/stdin`): it can only be
+ * read once, from the start, so nothing may peek at it or seek in it.
+ */
 function fileSize(path: string): number {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    return st.size;
+    return st.isFile() ? st.size : -1;
   } catch (e) {
     throw fileError(path, e);
   }
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+function startsWithGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
+/** Reads a pipe or device synchronously, once, from the start: plain text or gzip (known by its first bytes). */
+function readPipeSync(path: string, parser: SnapshotParser): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  const compressed: Buffer[] = [];
+  let gz: boolean | undefined;
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, CHUNK, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe with nothing yet
+        throw fileError(path, e);
+      }
+      if (n === 0) break;
+      gz ??= startsWithGzip(buf.subarray(0, n));
+      if (gz) compressed.push(buf.subarray(0, n));
+      else parser.write(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (gz) parser.write(maybeGunzip(Buffer.concat(compressed), path));
 }
 
 function isGzip(path: string): boolean {
@@ -114,6 +156,11 @@ export function readSnapshotFileSync<T extends HeapSnapshot = HeapSnapshot>(
   create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
 ): T {
   const size = fileSize(path);
+  if (size < 0) {
+    const parser = new SnapshotParser({ source: path, onProgress: options.onProgress });
+    readPipeSync(path, parser);
+    return snapshotFromData(parser.end(), options.onProgress, create);
+  }
   if (size > 0 && isGzip(path)) {
     let bytes: Buffer;
     try {
@@ -217,6 +264,37 @@ export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
 
 async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: ReadOptions, create: SnapshotFactory<T>): Promise<T> {
   const size = fileSize(path);
+  if (size < 0) {
+    // A pipe: read once, from the start; gzip is known by the first bytes.
+    const parser = new SnapshotParser({ source: path, onProgress: options.onProgress });
+    const file = createReadStream(path, { highWaterMark: CHUNK });
+    let gz = false;
+    try {
+      const chunks = (file as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      const first = await chunks.next();
+      if (!first.done) {
+        const all = async function* (): AsyncGenerator<Buffer> {
+          yield first.value;
+          for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+        };
+        gz = startsWithGzip(first.value);
+        let source: AsyncIterable<Buffer> = all();
+        if (gz) {
+          const gunzip = createGunzip({ chunkSize: CHUNK });
+          pipeline(Readable.from(all()), gunzip, () => {}); // an error reaches the reader of gunzip
+          source = gunzip;
+        }
+        for await (const chunk of source) parser.write(chunk);
+      }
+    } catch (e) {
+      if (e instanceof SnapshotError) throw e;
+      if (gz) throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
+      throw fileError(path, e);
+    } finally {
+      file.destroy();
+    }
+    return snapshotFromData(parser.end(), options.onProgress, create);
+  }
   const gz = size > 0 && isGzip(path);
   const file = createReadStream(path, { highWaterMark: CHUNK });
   const split = gz ? null : new SplitParse(path, size, options);
