@@ -264,49 +264,30 @@ export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
 
 async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: ReadOptions, create: SnapshotFactory<T>): Promise<T> {
   const size = fileSize(path);
-  if (size < 0) {
-    // A pipe: read once, from the start; gzip is known by the first bytes.
-    const parser = new SnapshotParser({ source: path, onProgress: options.onProgress });
-    const file = createReadStream(path, { highWaterMark: CHUNK });
-    let gz = false;
-    try {
-      const chunks = (file as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-      const first = await chunks.next();
-      if (!first.done) {
-        const all = async function* (): AsyncGenerator<Buffer> {
-          yield first.value;
-          for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-        };
-        gz = startsWithGzip(first.value);
-        let source: AsyncIterable<Buffer> = all();
-        if (gz) {
-          const gunzip = createGunzip({ chunkSize: CHUNK });
-          pipeline(Readable.from(all()), gunzip, () => {}); // an error reaches the reader of gunzip
-          source = gunzip;
-        }
-        for await (const chunk of source) parser.write(chunk);
-      }
-    } catch (e) {
-      if (e instanceof SnapshotError) throw e;
-      if (gz) throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
-      throw fileError(path, e);
-    } finally {
-      file.destroy();
-    }
-    return snapshotFromData(parser.end(), options.onProgress, create);
-  }
-  const gz = size > 0 && isGzip(path);
+  // A pipe (size -1) is read once, from the start: gzip is known by its first bytes, and
+  // its edges are not left to a second thread.
+  const pipe = size < 0;
   const file = createReadStream(path, { highWaterMark: CHUNK });
-  const split = gz ? null : new SplitParse(path, size, options);
-  const parser = split?.parser ?? new SnapshotParser({ source: path, onProgress: options.onProgress });
-  let stream: AsyncIterable<Buffer> = file;
-  if (gz) {
-    const gunzip = createGunzip({ chunkSize: CHUNK });
-    file.on('error', (e) => gunzip.destroy(e));
-    stream = file.pipe(gunzip);
-  }
+  const chunks = (file as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let gz = false;
+  let split: SplitParse | null = null;
+  let parser: SnapshotParser;
   try {
-    for await (const chunk of stream) parser.write(chunk);
+    const first = pipe ? await chunks.next() : undefined;
+    gz = first === undefined ? size > 0 && isGzip(path) : !first.done && startsWithGzip(first.value);
+    split = gz || pipe ? null : new SplitParse(path, size, options);
+    parser = split?.parser ?? new SnapshotParser({ source: path, onProgress: options.onProgress });
+    const all = async function* (): AsyncGenerator<Buffer> {
+      if (first !== undefined && !first.done) yield first.value;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    };
+    let source: AsyncIterable<Buffer> = all();
+    if (gz) {
+      const gunzip = createGunzip({ chunkSize: CHUNK });
+      pipeline(Readable.from(all()), gunzip, () => {}); // an error reaches the reader of gunzip
+      source = gunzip;
+    }
+    for await (const chunk of source) parser.write(chunk);
     if (split) split.finish((await split.job?.join()) ?? null);
   } catch (e) {
     split?.job?.cancel();
