@@ -1,7 +1,7 @@
 /**
  * Reading snapshots from files, streams and chunk sequences into a {@link HeapSnapshot}.
  */
-import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
@@ -74,19 +74,21 @@ function startsWithGzip(bytes: Uint8Array): boolean {
   return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
 }
 
-/** Reads a pipe or device synchronously, once, from the start: plain text or gzip (known by its first bytes). */
-function readPipeSync(path: string, parser: SnapshotParser): void {
+/**
+ * Reads a file once, from the start, in chunks of up to {@link CHUNK} bytes
+ * (a pipe or device too); `onChunk` gets a view into a buffer reused for the
+ * next chunk.
+ */
+function readChunksSync(path: string, onChunk: (bytes: Buffer) => void): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     throw fileError(path, e);
   }
-  const compressed: Buffer[] = [];
-  let gz: boolean | undefined;
   try {
+    const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
       let n: number;
       try {
         n = readSync(fd, buf, 0, CHUNK, null);
@@ -95,31 +97,18 @@ function readPipeSync(path: string, parser: SnapshotParser): void {
         throw fileError(path, e);
       }
       if (n === 0) break;
-      gz ??= startsWithGzip(buf.subarray(0, n));
-      if (gz) compressed.push(buf.subarray(0, n));
-      else parser.write(buf.subarray(0, n));
+      onChunk(buf.subarray(0, n));
     }
   } finally {
     closeSync(fd);
   }
-  if (gz) parser.write(maybeGunzip(Buffer.concat(compressed), path));
 }
 
-function isGzip(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw fileError(path, e);
-  }
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } catch (e) {
-    throw fileError(path, e);
-  } finally {
-    closeSync(fd);
-  }
+/** Feeds decompressed bytes to a new parser in chunks (so that it reports progress). */
+function parseBytes(bytes: Uint8Array, source: string, onProgress: ProgressCallback | undefined): SnapshotParser {
+  const parser = new SnapshotParser({ source, totalBytes: bytes.length, onProgress });
+  for (let at = 0; at < bytes.length; at += CHUNK) parser.write(bytes.subarray(at, at + CHUNK));
+  return parser;
 }
 
 /** Makes the snapshot object from parsed data (lets outer layers return a subclass). */
@@ -156,41 +145,28 @@ export function readSnapshotFileSync<T extends HeapSnapshot = HeapSnapshot>(
   create: SnapshotFactory<T> = plain as SnapshotFactory<T>,
 ): T {
   const size = fileSize(path);
-  if (size < 0) {
-    const parser = new SnapshotParser({ source: path, onProgress: options.onProgress });
-    readPipeSync(path, parser);
-    return snapshotFromData(parser.end(), options.onProgress, create);
-  }
-  if (size > 0 && isGzip(path)) {
-    let bytes: Buffer;
-    try {
-      bytes = gunzipSync(readFileSync(path));
-    } catch (e) {
-      throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
-    }
-    const parser = new SnapshotParser({ source: path, totalBytes: bytes.length, onProgress: options.onProgress });
-    for (let at = 0; at < bytes.length; at += CHUNK) parser.write(bytes.subarray(at, at + CHUNK));
-    return snapshotFromData(parser.end(), options.onProgress, create);
-  }
-  const split = new SplitParse(path, size, options);
-  const parser = split.parser;
+  // Gzip is known by the first bytes. A pipe (size -1) is read once, from the start, and
+  // its edges are not left to a second thread.
+  let split = null as SplitParse | null;
+  let parser: SnapshotParser | undefined;
+  const compressed: Buffer[] = [];
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const n = readSync(fd, buf, 0, CHUNK, null);
-        if (n === 0) break;
-        parser.write(buf.subarray(0, n));
+    readChunksSync(path, (chunk) => {
+      if (parser === undefined && compressed.length === 0) {
+        if (startsWithGzip(chunk)) return void compressed.push(Buffer.from(chunk));
+        split = size < 0 ? null : new SplitParse(path, size, options);
+        parser = split?.parser ?? new SnapshotParser({ source: path, onProgress: options.onProgress });
       }
-    } finally {
-      closeSync(fd);
-    }
-    split.finish(split.job?.joinSync() ?? null);
+      if (parser !== undefined) parser.write(chunk);
+      else compressed.push(Buffer.from(chunk));
+    });
+    if (compressed.length > 0) parser = parseBytes(maybeGunzip(Buffer.concat(compressed), path), path, options.onProgress);
+    split?.finish(split.job?.joinSync() ?? null);
   } catch (e) {
-    split.job?.cancel();
+    split?.job?.cancel();
     throw e;
   }
+  parser ??= new SnapshotParser({ source: path, onProgress: options.onProgress }); // an empty file
   return snapshotFromData(parser.end(), options.onProgress, create);
 }
 
@@ -255,16 +231,20 @@ export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
 ): Promise<T> {
   if (typeof input === 'string') return readSnapshotFile(input, options, create);
   if (input instanceof URL) return readSnapshotFile(fileURLToPath(input), options, create);
-  const source = options.source ?? (input instanceof Uint8Array ? '<bytes>' : '<stream>');
-  const parser = new SnapshotParser({ source, onProgress: options.onProgress });
-  if (input instanceof Uint8Array) parser.write(maybeGunzip(input, source));
-  else for await (const chunk of input as AsyncIterable<string | Uint8Array>) parser.write(chunk);
+  let parser: SnapshotParser;
+  if (input instanceof Uint8Array) {
+    const source = options.source ?? '<bytes>';
+    parser = parseBytes(maybeGunzip(input, source), source, options.onProgress);
+  } else {
+    parser = new SnapshotParser({ source: options.source ?? '<stream>', onProgress: options.onProgress });
+    for await (const chunk of input as AsyncIterable<string | Uint8Array>) parser.write(chunk);
+  }
   return snapshotFromData(parser.end(), options.onProgress, create);
 }
 
 async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: ReadOptions, create: SnapshotFactory<T>): Promise<T> {
   const size = fileSize(path);
-  // A pipe (size -1) is read once, from the start: gzip is known by its first bytes, and
+  // Gzip is known by the first bytes. A pipe (size -1) is read once, from the start, and
   // its edges are not left to a second thread.
   const pipe = size < 0;
   const file = createReadStream(path, { highWaterMark: CHUNK });
@@ -273,12 +253,12 @@ async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: R
   let split: SplitParse | null = null;
   let parser: SnapshotParser;
   try {
-    const first = pipe ? await chunks.next() : undefined;
-    gz = first === undefined ? size > 0 && isGzip(path) : !first.done && startsWithGzip(first.value);
+    const first = await chunks.next();
+    gz = !first.done && startsWithGzip(first.value);
     split = gz || pipe ? null : new SplitParse(path, size, options);
     parser = split?.parser ?? new SnapshotParser({ source: path, onProgress: options.onProgress });
     const all = async function* (): AsyncGenerator<Buffer> {
-      if (first !== undefined && !first.done) yield first.value;
+      if (!first.done) yield first.value;
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
     };
     let source: AsyncIterable<Buffer> = all();
