@@ -52,7 +52,7 @@ export function newObjectOrdinals(before: HeapSnapshot, after: HeapSnapshot, opt
   const mask = selectNodes(after, options);
   const out: number[] = [];
   for (let i = 0; i < mask.length; i++) {
-    if (mask[i] && before.ordinalOf(after.nodeId[i]!) < 0) out.push(i);
+    if (mask[i] && before.ordinalOf(after.idOf(i)) < 0) out.push(i);
   }
   return out;
 }
@@ -70,7 +70,7 @@ export function newIds(before: HeapSnapshot, after: HeapSnapshot, options: Censu
     const c = classes[i]!;
     let set = byClass.get(c);
     if (!set) byClass.set(c, (set = new Set()));
-    set.add(after.nodeId[i]!);
+    set.add(after.idOf(i));
   }
   const out = new Map<string, Set<number>>();
   for (const [c, set] of byClass) {

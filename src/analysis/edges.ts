@@ -228,7 +228,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 export function keyText(snap: HeapSnapshot, ordinal: number): string {
   if (isStringType(snap, ordinal)) return JSON.stringify(snap.strings.prefix(snap.nodeName[ordinal]!, 40)).slice(0, 32);
   if (snap.nodeType[ordinal] === snap.types.number) return snap.strings.prefix(snap.nodeName[ordinal]!, 30);
-  return `${snap.className(ordinal)}@${snap.nodeId[ordinal]}`;
+  return `${snap.className(ordinal)}@${snap.idOf(ordinal)}`;
 }
 
 /** The label of raw edge `e` in a graph: the property or variable name, or the index. */

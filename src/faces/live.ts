@@ -135,7 +135,7 @@ function recordSeen(live: LiveSnapshot): void {
   const ids = new Uint32Array(snap.nodeCount);
   const visible = snap.userVisibleFlags();
   for (let i = 0; i < snap.nodeCount; i++) {
-    const id = snap.nodeId[i]!;
+    const id = snap.idOf(i);
     if (id > maxId && (id & 1) === 1) maxId = id; // even ids are the embedder's, from another counter
     if (mask[i] === VISIBLE && (visible[i >>> 3]! & (1 << (i & 7))) !== 0) ids[n++] = id;
   }
@@ -332,7 +332,7 @@ export class Tracker {
         if (!selected[o]) continue;
         const c = classes[o]!;
         countByClass.set(c, (countByClass.get(c) ?? 0) + 1);
-        const id = snap.nodeId[o]!;
+        const id = snap.idOf(o);
         if (id <= prevMax) continue;
         let list = newByClass.get(c);
         if (!list) newByClass.set(c, (list = []));
@@ -545,7 +545,7 @@ export function byType(name: string, options?: StatsOptions): unknown[] {
     const live = snapshotFor(options);
     const snap = live.snapshot;
     const ordinals = ordinalsOfClass(snap, name, censusOptions(live, options));
-    if (ordinals.length <= FEW) return atAddrs(ordinals.map((i) => snap.nodeId[i]!));
+    if (ordinals.length <= FEW) return atAddrs(ordinals.map((i) => snap.idOf(i)));
     return objectsOf(snap, ordinals);
   } finally {
     resetRegExpState();
@@ -575,9 +575,9 @@ function objectsOf(snap: HeapSnapshot, ordinals: readonly number[]): unknown[] {
     return -1;
   };
   for (const i of ordinals) {
-    wanted.add(snap.nodeId[i]!);
+    wanted.add(snap.idOf(i));
     const p = protoOf(i);
-    if (p < 0) single.push(snap.nodeId[i]!);
+    if (p < 0) single.push(snap.idOf(i));
     else byProto.set(p, (byProto.get(p) ?? 0) + 1);
   }
   // How many nodes of the whole snapshot have each of these prototypes: when
@@ -591,7 +591,7 @@ function objectsOf(snap: HeapSnapshot, ordinals: readonly number[]): unknown[] {
   }
   const out: unknown[] = [];
   for (const [p, n] of byProto) {
-    const proto = insp.at(snap.nodeId[p]!);
+    const proto = insp.at(snap.idOf(p));
     if ((typeof proto !== 'object' && typeof proto !== 'function') || proto === null) continue;
     const direct = insp.instancesOf(proto).filter((o) => Object.getPrototypeOf(o) === proto);
     if (direct.length === n && total.get(p) === n) {
@@ -651,13 +651,13 @@ export function getLeakingObjects(options?: StatsOptions): unknown[] {
         if (ft === T.synthetic) {
           if (stackRoots.has(from)) other++;
           else native++;
-        } else if (ft === T.native && (snap.nodeId[from]! & 1) === 0) {
+        } else if (ft === T.native && (snap.idOf(from) & 1) === 0) {
           native++;
         } else {
           other++;
         }
       }
-      if (native > 0 && other === 0) ids.push(snap.nodeId[i]!);
+      if (native > 0 && other === 0) ids.push(snap.idOf(i));
     }
     return atAddrs(ids);
   } finally {

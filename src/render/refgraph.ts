@@ -90,8 +90,8 @@ function nodeInput(snap: HeapSnapshot, o: number, depth: number, root: boolean, 
   const extra = options.extraInfo ? options.extraInfo(view) : null;
   const attrs = options.extraNodeAttrs ? options.extraNodeAttrs(view) : null;
   return {
-    key: String(snap.nodeId[o]),
-    id: snap.nodeId[o]!,
+    key: String(snap.idOf(o)),
+    id: snap.idOf(o),
     className,
     depth,
     description: describeNode(snap, o),
@@ -172,7 +172,7 @@ export function buildRefGraph(snap: HeapSnapshot, objs: HeapNode | Iterable<Heap
   const startSet = new Set(starts);
   for (const o of order) b.addNode(nodeInput(snap, o, depthOf.get(o)!, startSet.has(o), direction, options));
   const moreOf = new Map(more);
-  const keyOf = (o: number): string => String(snap.nodeId[o]);
+  const keyOf = (o: number): string => String(snap.idOf(o));
   const byOwner = new Map<number, typeof edges>();
   for (const e of edges) {
     const list = byOwner.get(e.owner);
@@ -248,7 +248,7 @@ export function buildChainGraph(snap: HeapSnapshot, chains: readonly ChainLike[]
   for (const d of depthOf.values()) maxDepth = Math.max(maxDepth, d);
   const b = new GraphBuilder({ direction, maxDepth: Math.max(maxDepth, 0), title: options.title ?? null });
   for (const o of order) b.addNode(nodeInput(snap, o, depthOf.get(o)!, targets.has(o), direction, options));
-  const keyOf = (o: number): string => String(snap.nodeId[o]);
+  const keyOf = (o: number): string => String(snap.idOf(o));
   const seen = new Set<string>();
   for (const o of order) {
     for (const s of allSteps) {
@@ -271,7 +271,7 @@ function edgeBetween(snap: HeapSnapshot, from: number, to: number): number {
     if (weak < 0) weak = e;
   }
   if (weak >= 0) return weak;
-  throw new Error(`showChain: ${snap.className(from)} @${snap.nodeId[from]} does not refer to ${snap.className(to)} @${snap.nodeId[to]}`);
+  throw new Error(`showChain: ${snap.className(from)} @${snap.idOf(from)} does not refer to ${snap.className(to)} @${snap.idOf(to)}`);
 }
 
 // ---- whyAlive as text ---------------------------------------------------------

@@ -124,15 +124,16 @@ export class WeakMapEdgeNames {
   }
 
   /**
-   * Whether the edge name describes a WeakMap entry of the table with snapshot
-   * id `tableId` (the edge from the table to the value). Compares the stored
+   * Whether the edge name describes a WeakMap entry of the table `table` (a
+   * node ordinal; the edge from the table to the value). Compares the stored
    * bytes in place: a table's entry names are seen once each, so neither
    * decoding nor caching them pays.
    */
-  isEntryOfTable(nameIndex: number, tableId: number): boolean {
+  isEntryOfTable(nameIndex: number, table: number): boolean {
     const strings = this.s.strings;
-    if (nameIndex >= strings.count) return this.tableId(nameIndex) === tableId;
+    if (nameIndex >= strings.count) return this.tableId(nameIndex) === this.s.idOf(table);
     if (strings.byteLength(nameIndex) < 60) return false;
+    const tableId = this.s.idOf(table);
     const raw = strings.rawView(nameIndex)!;
     // "… pair in WeakMap (table @<tableId>)", read backwards.
     let k = raw.length - 1;
@@ -298,7 +299,7 @@ export interface DominatorResult {
 export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes): DominatorResult {
   const n = s.nodeCount;
   if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), spent: [] };
-  const { edgeWord, edgeName, firstEdge, nodeId } = s;
+  const { edgeWord, edgeName, firstEdge } = s;
   const toMask = EDGE_TO_MASK;
   const typeShift = EDGE_TYPE_SHIFT;
   const weak = s.edgeTypes.weak;
@@ -332,7 +333,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
       const t = word >>> typeShift;
       if (t === weak || t === shortcut) continue;
       if ((word & toMask) === v) continue;
-      if (table && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, nodeId[v]!)) continue;
+      if (table && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, v)) continue;
       essential[e >>> 3]! |= 1 << (e & 7);
     }
   }
@@ -643,7 +644,7 @@ export function buildDominated(s: HeapSnapshot, dominators: Uint32Array): Domina
  */
 export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uint32Array } {
   const n = s.nodeCount;
-  const ids = s.nodeId;
+  const ids = s.ids.toArray();
   let sorted = true;
   for (let i = 1; i < n; i++) {
     if (ids[i]! <= ids[i - 1]!) {

@@ -25,6 +25,7 @@ import {
   type DominatedIndex,
   type RetainerIndex,
 } from './indexes.js';
+import { NodeIds } from './node-ids.js';
 import { lowerBound } from './search.js';
 import { HeapEdge, HeapNode } from './views.js';
 
@@ -71,8 +72,11 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  * One V8 heap snapshot.
  *
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
- * `nodeName`, `nodeId`, `nodeSelfSize`, `firstEdge`) and by edge index
- * (`edgeName`, and `edgeWord`, which holds each edge's target and type).
+ * `nodeName`, `nodeSelfSize`, `firstEdge`) and by edge index (`edgeName`,
+ * and `edgeWord`, which holds each edge's target and type). Node ids take
+ * little memory when V8 numbered the nodes in order, as it does in a
+ * process's first snapshot: {@link idOf} reads one, {@link nodeId} makes the
+ * array.
  * {@link node} and {@link nodeById} give readable views of single nodes.
  */
 export class HeapSnapshot {
@@ -85,7 +89,10 @@ export class HeapSnapshot {
   readonly edgeTypeNames: readonly string[];
   readonly nodeType: Uint8Array;
   readonly nodeName: Uint32Array;
-  readonly nodeId: Uint32Array;
+  /** @internal Node ids, as runs when V8 numbered the nodes in order (see ./node-ids.ts); {@link idOf} reads one. */
+  readonly ids: NodeIds;
+  /** {@link nodeId}, once made. */
+  private idArray: Uint32Array | undefined;
   /**
    * V8's self size of each node (before DevTools' ownership adjustment, see
    * {@link shallowSizes}) below 65,535 bytes; larger sizes (few nodes: long
@@ -161,7 +168,7 @@ export class HeapSnapshot {
     this.edgeTypeNames = data.edgeTypeNames;
     this.nodeType = data.nodeType;
     this.nodeName = data.nodeName;
-    this.nodeId = data.nodeId;
+    this.ids = NodeIds.from(data.nodeId);
     this.nodeSelfSize = data.nodeSelfSize;
     this.largeSelfSizes = data.largeSelfSizes;
     this.selfSizeTable = { small: data.nodeSelfSize, large: data.largeSelfSizes };
@@ -329,8 +336,25 @@ export class HeapSnapshot {
     return lowerBound(this.firstEdge, index + 1, this.nodeCount) - 1;
   }
 
+  /** V8's id of node `ordinal` (see {@link HeapNode.id}). */
+  idOf(ordinal: number): number {
+    return this.ids.at(ordinal);
+  }
+
+  /**
+   * Every node's id, by ordinal, in one array: made on first use when the ids
+   * are kept as runs (4 bytes a node); {@link idOf} reads one id without it.
+   */
+  get nodeId(): Uint32Array {
+    this.idArray ??= this.ids.toArray();
+    return this.idArray;
+  }
+
   /** Ordinal of the node with snapshot id `id`, or -1. */
   ordinalOf(id: number): number {
+    // Ids kept as runs are found among the runs, without a sorted copy of every id.
+    const found = this.ids.ordinalOf(id);
+    if (found !== undefined) return found;
     const { ids, ordinals } = this.idOrder();
     const k = lowerBound(ids, id);
     return ids[k] === id ? ordinals[k]! : -1;
@@ -421,7 +445,7 @@ export class HeapSnapshot {
 
   /** For an object or native object: visible unless V8 labels it `system / …`, or it is an embedder object (even id). */
   private isVisibleByName(ordinal: number): boolean {
-    return (this.nodeType[ordinal] !== this.types.native || (this.nodeId[ordinal]! & 1) === 1) && !this.isSystemName(this.nodeName[ordinal]!);
+    return (this.nodeType[ordinal] !== this.types.native || (this.idOf(ordinal) & 1) === 1) && !this.isSystemName(this.nodeName[ordinal]!);
   }
 
   /**

@@ -17,7 +17,7 @@ export class HeapNode {
 
   /** V8's snapshot object id: stable across snapshots of one isolate. */
   get id(): number {
-    return this.snapshot.nodeId[this.ordinal]!;
+    return this.snapshot.idOf(this.ordinal);
   }
 
   /** V8's node type: "object", "closure", "string", "array", "hidden", "code", "native", … */

@@ -59,7 +59,8 @@ export interface GraphArrays {
   nodeType: Uint8Array;
   nodeTypeNames: readonly string[];
   nodeName: Uint32Array;
-  nodeId: Uint32Array;
+  /** V8's id of a node. */
+  idOf(ordinal: number): number;
   firstEdge: Uint32Array;
   edgeTypeNames: readonly string[];
   edgeName: Uint32Array;
@@ -164,7 +165,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   let paramsOrdinal = -1;
   const found = new Set<number>();
   for (let i = 0; i < n; i++) {
-    const id = g.nodeId[i]!;
+    const id = g.idOf(i);
     if (wanted.has(id)) {
       mask[i] = BLOCKED;
       found.add(id);
@@ -213,7 +214,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
         if (nodeName[i] === handleScope) {
           for (let e = firstEdge[i]!; e < end; e++) {
             const to = edgeWord[e]! & toMask;
-            if (mask[to] === 0 && nodeType[to] === tObject && nodeName[to] === uint8Array && g.nodeId[to]! > watermark) mask[to] = BLOCKED;
+            if (mask[to] === 0 && nodeType[to] === tObject && nodeName[to] === uint8Array && g.idOf(to) > watermark) mask[to] = BLOCKED;
           }
         }
       } else {
