@@ -174,22 +174,28 @@ export function buildPageOwned(s: HeapSnapshot): Uint8Array {
   return flags;
 }
 
+/** Whether the root's edge `e` starts page ownership: a shortcut edge (to a global object) or an edge to the document's DOM trees. */
+function startsPageOwnership(s: HeapSnapshot, e: number): boolean {
+  const t = s.edgeTypeOf(e);
+  return t === s.edgeTypes.shortcut || (t === s.edgeTypes.element && s.isDocumentDomTreesRoot(s.edgeTarget(e)));
+}
+
 /** Where page ownership starts: the root's shortcut edges (the global objects) and its edges to the document's DOM trees. */
 export function pageOwnedStarts(s: HeapSnapshot): Uint32Array {
-  const firstEdge = s.firstEdge;
-  const root = s.rootOrdinal;
-  const shortcut = s.edgeTypes.shortcut;
-  const element = s.edgeTypes.element;
-  const starts: number[] = [];
-  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const t = s.edgeTypeOf(e);
-    const to = s.edgeTarget(e);
-    if (t === element) {
-      if (!s.isDocumentDomTreesRoot(to)) continue;
-    } else if (t !== shortcut) continue;
-    starts.push(to);
-  }
-  return Uint32Array.from(starts);
+  const { edges, ownedEnd } = rootEdgeOrder(s);
+  return Uint32Array.from(edges.subarray(0, ownedEnd), (e) => s.edgeTarget(e));
+}
+
+/** The root's edges, those that start page ownership first (`edges[0 .. ownedEnd)`), each group in snapshot order. */
+export function rootEdgeOrder(s: HeapSnapshot): { edges: Uint32Array; ownedEnd: number } {
+  const first = s.firstEdge[s.rootOrdinal]!;
+  const end = s.firstEdge[s.rootOrdinal + 1]!;
+  const edges = new Uint32Array(end - first);
+  let k = 0;
+  for (let e = first; e < end; e++) if (startsPageOwnership(s, e)) edges[k++] = e;
+  const ownedEnd = k;
+  for (let e = first; e < end; e++) if (!startsPageOwnership(s, e)) edges[k++] = e;
+  return { edges, ownedEnd };
 }
 
 /** Value of a distance that was never reached. */
@@ -308,51 +314,39 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   const rootOrdinal = s.rootOrdinal;
   const weakMaps = s.weakMapEdgeNames();
 
-  // Essential edges, one bit each. Every non-weak edge of the root is (nothing in the
-  // snapshot names the root as a WeakMap table).
-  const essential = new Uint8Array((s.edgeCount + 7) >>> 3);
-  for (let e = firstEdge[rootOrdinal]!; e < firstEdge[rootOrdinal + 1]!; e++) {
-    const word = edgeWord[e]!;
-    if (word >>> typeShift !== weak && (word & toMask) !== rootOrdinal) essential[e >>> 3]! |= 1 << (e & 7);
-  }
-  // Only V8's internal containers hold WeakMap entries: JavaScript values (objects,
-  // functions, strings, numbers, code) are never the table, so their internal edges need
-  // no name check, which spares reading most of the edge names.
+  // Essential edges are found as the search meets them: not weak, not a shortcut (below the
+  // root), not a node's edge to itself, not a WeakMap table's edge to an entry's value, and
+  // not an edge from what the page does not own into what it owns. Only V8's internal
+  // containers hold WeakMap entries: JavaScript values (objects, functions, strings,
+  // numbers, code) are never the table, so their internal edges need no name check, which
+  // spares reading most of the edge names.
   const mayBeTable = new Uint8Array(256).fill(1);
   const T = s.types;
   for (const t of [T.object, T.closure, T.regexp, T.code, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint]) {
     if (t >= 0) mayBeTable[t] = 0;
   }
   const nodeType = s.nodeType;
-  for (let v = 0; v < n; v++) {
-    if (v === rootOrdinal) continue;
-    const end = firstEdge[v + 1]!;
-    const table = mayBeTable[nodeType[v]!] !== 0;
-    for (let e = firstEdge[v]!; e < end; e++) {
-      const word = edgeWord[e]!;
-      const t = word >>> typeShift;
-      if (t === weak || t === shortcut) continue;
-      if ((word & toMask) === v) continue;
-      if (table && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, v)) continue;
-      essential[e >>> 3]! |= 1 << (e & 7);
+  // The page-owned flags come from a worker that computes them meanwhile (see
+  // buildDominatorIndexes). The search needs them only once it leaves the global objects:
+  // whatever it reaches from them, the page owns, and an owned node's edges are not subject
+  // to the rule. So the root's edges to the global objects are searched first, and the flags
+  // are waited for after them; until then `owned` is undefined.
+  let owned: Uint8Array | undefined;
+  /** Flags of node `o` for its edges' rules: 1 when it may be a WeakMap table, 2 when the page does not own it (once the flags are known). */
+  const rulesOf = (o: number): number =>
+    mayBeTable[nodeType[o]!]! | (owned !== undefined && (owned[o >>> 3]! & (1 << (o & 7))) === 0 ? 2 : 0);
+  /** The target of edge `e` of node `o` (not the root) when the edge is essential, else -1. */
+  const essentialTarget = (o: number, e: number, rules: number): number => {
+    const word = edgeWord[e]!;
+    const t = word >>> typeShift;
+    const to = word & toMask;
+    if (t === weak || t === shortcut || to === o) return -1;
+    if (rules !== 0) {
+      if ((rules & 1) !== 0 && t === internal && weakMaps.isEntryOfTable(edgeName[e]!, o)) return -1;
+      if ((rules & 2) !== 0 && (owned![to >>> 3]! & (1 << (to & 7))) !== 0) return -1;
     }
-  }
-  // Edges from what the page does not own into what it owns are not essential either. The
-  // flags come last (a worker may be computing them meanwhile); few nodes are not owned.
-  const owned = s.pageOwned();
-  for (let v = 0; v < n; v++) {
-    const byte = owned[v >>> 3]!;
-    if (byte === 0xff) {
-      v |= 7; // eight owned nodes
-      continue;
-    }
-    if (byte & (1 << (v & 7)) || v === rootOrdinal) continue;
-    const end = firstEdge[v + 1]!;
-    for (let e = firstEdge[v]!; e < end; e++) {
-      const to = edgeWord[e]! & toMask;
-      if (owned[to >>> 3]! & (1 << (to & 7))) essential[e >>> 3]! &= ~(1 << (e & 7));
-    }
-  }
+    return to;
+  };
 
   // Vertices are ordinal + 1, and 0 means "none". `pre` gives each vertex its depth-first
   // number (0 until reached); every other array is indexed by that number, 1..n, so the
@@ -367,17 +361,17 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
   const predFirst = new Uint32Array(size + 1); // back/cross predecessor counts, list starts, then semidominators
   // The search classifies each essential edge once, in two bit sets: `classified` keeps
-  // the back and cross edges (for the predecessor lists), `essential` the tree edges (for
-  // the second search, which follows them alone).
-  const classified = essential.slice();
-  // The search's path: vertex, its number and its next edge, three words per level.
-  let path = new Uint32Array(3 * 1024);
+  // the back and cross edges (for the predecessor lists), `tree` the tree edges (for the
+  // second search, which follows them alone).
+  const classified = new Uint8Array((s.edgeCount + 7) >>> 3);
+  const tree = new Uint8Array((s.edgeCount + 7) >>> 3);
+  // The search's path: vertex, its number, its next edge and its rules, four words per level.
+  let path = new Uint32Array(4 * 1024);
   let count = 0;
 
-  // Depth-first search from `start`, whose parent is numbered `parentNumber`. It counts the
-  // back and cross edges per target, and clears the `classified` bit of tree and forward
-  // edges, which only lower their target's semidominator candidate; the back and cross
-  // edges keep theirs, for the evaluation phase. In `essential` only tree edges keep theirs.
+  // Depth-first search from `start`, whose parent is numbered `parentNumber`. Tree and
+  // forward edges only lower their target's semidominator candidate; the back and cross
+  // edges are counted per target and marked in `classified`, for the evaluation phase.
   const dfs = (start: number, parentNumber: number): void => {
     let v = start;
     let pv = (pre[v] = ++count);
@@ -385,24 +379,26 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     label[pv] = 1;
     let e = firstEdge[v - 1]!;
     let end = firstEdge[v]!;
+    let rules = rulesOf(v - 1);
     let depth = 0;
     search: for (;;) {
       for (; e < end; e++) {
-        const bit = 1 << (e & 7);
-        if ((classified[e >>> 3]! & bit) === 0) continue;
-        const w = (edgeWord[e]! & toMask) + 1;
+        const to = essentialTarget(v - 1, e, rules);
+        if (to < 0) continue;
+        const w = to + 1;
         const pw = pre[w]!;
         if (pw === 0) {
           // Tree edge: v waits on the path; the parent is w's first semidominator candidate.
-          classified[e >>> 3]! ^= bit;
-          if (3 * depth + 3 > path.length) {
+          tree[e >>> 3]! |= 1 << (e & 7);
+          if (4 * depth + 4 > path.length) {
             const grown = new Uint32Array(path.length * 2);
             grown.set(path);
             path = grown;
           }
-          path[3 * depth] = v;
-          path[3 * depth + 1] = pv;
-          path[3 * depth + 2] = e + 1;
+          path[4 * depth] = v;
+          path[4 * depth + 1] = pv;
+          path[4 * depth + 2] = e + 1;
+          path[4 * depth + 3] = rules;
           depth++;
           const nw = (pre[w] = ++count);
           parent[nw] = pv;
@@ -411,30 +407,51 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
           pv = nw;
           e = firstEdge[w - 1]!;
           end = firstEdge[w]!;
+          rules = rulesOf(w - 1);
           continue search;
         }
         if (pw > pv) {
           // Forward edge (w descends from v): v itself is a candidate.
-          classified[e >>> 3]! ^= bit;
-          essential[e >>> 3]! ^= bit;
           if (pv < label[pw]!) label[pw] = pv;
         } else {
           // Back or cross edge: evaluated when w's semidominator is computed.
-          essential[e >>> 3]! ^= bit;
+          classified[e >>> 3]! |= 1 << (e & 7);
           predFirst[pw]!++;
         }
       }
       if (depth === 0) return;
       depth--;
-      v = path[3 * depth]!;
-      pv = path[3 * depth + 1]!;
-      e = path[3 * depth + 2]!;
+      v = path[4 * depth]!;
+      pv = path[4 * depth + 1]!;
+      e = path[4 * depth + 2]!;
+      rules = path[4 * depth + 3]!;
       end = firstEdge[v]!;
     }
   };
 
+  // The root's edges: the global objects (and the document's DOM trees) first, then the
+  // others. Every non-weak edge of the root is essential (nothing in the snapshot names the
+  // root as a WeakMap table); each is a tree edge or a forward edge (every vertex descends
+  // from the root).
   const r = rootOrdinal + 1;
-  dfs(r, 0);
+  pre[r] = ++count;
+  label[1] = 1;
+  const rootEdges = rootEdgeOrder(s);
+  const fromRoot = (k: number): void => {
+    const e = rootEdges.edges[k]!;
+    const word = edgeWord[e]!;
+    const to = word & toMask;
+    if (word >>> typeShift === weak || to === rootOrdinal) return;
+    const pw = pre[to + 1]!;
+    if (pw === 0) {
+      tree[e >>> 3]! |= 1 << (e & 7);
+      dfs(to + 1, 1);
+    } else if (label[pw]! > 1) label[pw] = 1;
+  };
+  for (let k = 0; k < rootEdges.ownedEnd; k++) fromRoot(k);
+  owned = s.pageOwned();
+  for (let k = rootEdges.ownedEnd; k < rootEdges.edges.length; k++) fromRoot(k);
+
   let retainedBit: Uint8Array | undefined;
   if (count < n) {
     // Nodes held only through weak edges (no essential retainer): traverse from each as if
@@ -444,11 +461,12 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     retainedBit = new Uint8Array((n + 7) >>> 3);
     for (let v = 1; v <= n; v++) {
       if (pre[v] !== 0) continue;
+      const o = v - 1;
+      const rules = rulesOf(o);
       const end = firstEdge[v]!;
-      for (let e = firstEdge[v - 1]!; e < end; e++) {
-        if ((essential[e >>> 3]! & (1 << (e & 7))) === 0) continue;
-        const to = edgeWord[e]! & toMask;
-        retainedBit[to >>> 3]! |= 1 << (to & 7);
+      for (let e = firstEdge[o]!; e < end; e++) {
+        const to = essentialTarget(o, e, rules);
+        if (to >= 0) retainedBit[to >>> 3]! |= 1 << (to & 7);
       }
     }
     for (let v = 1; v <= n; v++) {
@@ -560,7 +578,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     let depth = 0;
     search: for (;;) {
       for (; e < end; e++) {
-        if ((essential[e >>> 3]! & (1 << (e & 7))) === 0) continue;
+        if ((tree[e >>> 3]! & (1 << (e & 7))) === 0) continue;
         // A tree edge: its target is met here for the first time, as in the first search.
         const w = (edgeWord[e]! & toMask) + 1;
         // (A guard: were the edges marked wrongly, the search could go round a cycle forever.)
@@ -587,7 +605,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
       end = firstEdge[v]!;
     }
   };
-  renumber(r);
+  met[r >>> 3]! |= 1 << (r & 7);
+  vertex[++k] = r;
+  for (const e of rootEdges.edges) if ((tree[e >>> 3]! & (1 << (e & 7))) !== 0) renumber((edgeWord[e]! & toMask) + 1);
   if (retainedBit !== undefined) {
     for (let v = 1; v <= n; v++) {
       if (met[v >>> 3]! & (1 << (v & 7))) continue;
