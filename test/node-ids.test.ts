@@ -74,6 +74,8 @@ test('ids in no order stay one array; duplicate ids are not looked up among runs
 test('no nodes', () => {
   const ids = NodeIds.from(new Uint32Array(0));
   assert.equal(ids.length, 0);
+  assert.equal(ids.compact, false);
+  assert.equal(ids.byteLength, 0);
   assert.deepEqual(ids.toArray(), new Uint32Array(0));
 });
 

@@ -677,10 +677,11 @@ export function buildIdIndex(s: HeapSnapshot): { ids: Uint32Array; ordinals: Uin
     for (let i = 0; i < n; i++) ordinals[i] = i;
     return { ids, ordinals };
   }
-  let keys = Uint32Array.from(ids);
+  // (Ids kept as runs were made into a new array above, which the sort may take over.)
+  let keys: Uint32Array = s.ids.compact ? ids : Uint32Array.from(ids);
   let vals = new Uint32Array(n);
   for (let i = 0; i < n; i++) vals[i] = i;
-  let keys2 = new Uint32Array(n);
+  let keys2: Uint32Array = new Uint32Array(n);
   let vals2 = new Uint32Array(n);
   const counts = new Uint32Array(65537);
   for (let shift = 0; shift < 32; shift += 16) {

@@ -40,7 +40,7 @@ export class NodeIds {
     let runs = n === 0 ? 0 : 1;
     for (let i = 1; i < n; i++) if (ids[i] !== ids[i - 1]! + 2) runs++;
     const none = new Uint32Array(0);
-    if (runs * MIN_MEAN_RUN > n) return new NodeIds(n, ids, none, none, none);
+    if (n === 0 || runs * MIN_MEAN_RUN > n) return new NodeIds(n, ids, none, none, none);
     const runStart = new Uint32Array(runs);
     const runId = new Uint32Array(runs);
     const blockRun = new Uint32Array(((n - 1) >>> BLOCK_SHIFT) + 1);
@@ -60,7 +60,7 @@ export class NodeIds {
     return this.plain === undefined;
   }
 
-  /** Bytes the ids take. */
+  /** Bytes the ids take (runs: 8 a run, 4 more once an id has been looked up, and 4 a block). */
   get byteLength(): number {
     if (this.plain) return this.plain.byteLength;
     return this.runStart.byteLength + this.runId.byteLength + this.blockRun.byteLength + (this.runsById?.order.byteLength ?? 0);
