@@ -71,6 +71,20 @@ test('ids in no order stay one array; duplicate ids are not looked up among runs
   for (let i = 0; i < dup.length; i++) assert.equal(ids.at(i), dup[i]);
 });
 
+test('runs are kept while they average 8 nodes or more', () => {
+  const twoRuns = steppedIds(16, new Map([[8, 1001]]));
+  assert.equal(NodeIds.from(twoRuns).compact, true);
+  const threeRuns = steppedIds(16, new Map([[5, 1001], [10, 2001]]));
+  assert.equal(NodeIds.from(threeRuns).compact, false);
+  assert.equal(NodeIds.from(steppedIds(7, new Map())).compact, false, 'fewer than 8 nodes');
+  assert.equal(NodeIds.from(steppedIds(8, new Map())).compact, true);
+  // Many runs, grown past their first allocation, still read back.
+  const many = steppedIds(80_000, new Map(Array.from({ length: 5000 }, (_, j) => [16 * j + 3, 1_000_001 + 64 * j] as [number, number])));
+  const ids = NodeIds.from(many);
+  assert.equal(ids.compact, true);
+  assertSame(ids, many, [1_000_000, 1_000_001 + 64 * 5000]);
+});
+
 test('no nodes', () => {
   const ids = NodeIds.from(new Uint32Array(0));
   assert.equal(ids.length, 0);

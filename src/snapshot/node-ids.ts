@@ -37,10 +37,12 @@ export class NodeIds {
   /** Ids read from a snapshot, one per node in ordinal order. `ids` is not kept when the runs take its place. */
   static from(ids: Uint32Array): NodeIds {
     const n = ids.length;
+    // Count the runs, giving up as soon as they are too many to pay.
+    const most = Math.floor(n / MIN_MEAN_RUN);
     let runs = n === 0 ? 0 : 1;
-    for (let i = 1; i < n; i++) if (ids[i] !== ids[i - 1]! + 2) runs++;
+    for (let i = 1; i < n && runs <= most; i++) if (ids[i] !== ids[i - 1]! + 2) runs++;
     const none = new Uint32Array(0);
-    if (n === 0 || runs * MIN_MEAN_RUN > n) return new NodeIds(n, ids, none, none, none);
+    if (runs === 0 || runs > most) return new NodeIds(n, ids, none, none, none);
     const runStart = new Uint32Array(runs);
     const runId = new Uint32Array(runs);
     const blockRun = new Uint32Array(((n - 1) >>> BLOCK_SHIFT) + 1);
