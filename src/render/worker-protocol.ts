@@ -3,6 +3,7 @@
  * worker.ts (the worker's side) and worker-client.ts (the caller's side).
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { LifeWords } from '../snapshot/worker-life.js';
 
 export interface PngParams {
   /** Zoom factor over Graphviz's natural size (points at 96 dpi). */
@@ -21,8 +22,6 @@ export type RenderRequest =
   | { id: number; op: 'svg'; dot: string }
   | { id: number; op: 'png'; dot: string; png: PngParams }
   | { id: number; op: 'svg2png'; svg: string; png: PngParams };
-
-import type { LifeWords } from '../snapshot/worker-life.js';
 
 export type RenderResponse =
   | { id: number; ok: true; svg?: string; png?: Uint8Array; warnings?: string[] }
