@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
@@ -22,6 +22,10 @@ test('a file whose edges are parsed on a second thread loads exactly as on one t
   assert.ok(one.edgeCount > 10000);
   assertSame(loadSync(file, { parallel: true }), one, 'loadSync');
   assertSame(await load(file, { parallel: true }), one, 'load');
+  // The file spans several read chunks, each read into one of two buffers in turn while the
+  // previous one is parsed.
+  assert.ok(statSync(file).size > 3 * 1024 * 1024);
+  assertSame(await load(file, { parallel: false }), one, 'load on one thread');
   assert.deepEqual(loadSync(file, { parallel: true }).mostCommonTypes({ limit: 10 }), one.mostCommonTypes({ limit: 10 }));
 });
 

@@ -1,7 +1,8 @@
 /**
  * Reading snapshots from files, streams and chunk sequences into a {@link HeapSnapshot}.
  */
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
@@ -244,30 +245,34 @@ export async function readSnapshot<T extends HeapSnapshot = HeapSnapshot>(
 
 async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: ReadOptions, create: SnapshotFactory<T>): Promise<T> {
   const size = fileSize(path);
-  // Gzip is known by the first bytes. A pipe (size -1) is read once, from the start, and
-  // its edges are not left to a second thread.
-  const pipe = size < 0;
-  const file = createReadStream(path, { highWaterMark: CHUNK });
-  const chunks = (file as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  const reader = new ChunkReader(handle);
   let gz = false;
   let split: SplitParse | null = null;
   let parser: SnapshotParser;
   try {
-    const first = await chunks.next();
-    gz = !first.done && startsWithGzip(first.value);
-    split = gz || pipe ? null : new SplitParse(path, size, options);
+    const first = await reader.next();
+    // Gzip is known by the first bytes. A pipe (size -1) is read once, from the start, and
+    // its edges are not left to a second thread.
+    gz = first !== null && startsWithGzip(first);
+    split = gz || size < 0 ? null : new SplitParse(path, size, options);
     parser = split?.parser ?? new SnapshotParser({ source: path, onProgress: options.onProgress });
-    const all = async function* (): AsyncGenerator<Buffer> {
-      if (!first.done) yield first.value;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-    };
-    let source: AsyncIterable<Buffer> = all();
     if (gz) {
+      // The decompressor holds on to what it is given: it gets copies.
+      const copies = async function* (): AsyncGenerator<Buffer> {
+        for (let c = first; c !== null; c = await reader.next()) yield Buffer.from(c);
+      };
       const gunzip = createGunzip({ chunkSize: CHUNK });
-      pipeline(Readable.from(all()), gunzip, () => {}); // an error reaches the reader of gunzip
-      source = gunzip;
+      pipeline(Readable.from(copies()), gunzip, () => {}); // an error reaches the reader of gunzip
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) parser.write(chunk);
+    } else {
+      for (let c = first; c !== null; c = await reader.next()) parser.write(c);
     }
-    for await (const chunk of source) parser.write(chunk);
     if (split) split.finish((await split.job?.join()) ?? null);
   } catch (e) {
     split?.job?.cancel();
@@ -275,7 +280,57 @@ async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: R
     if (gz) throw new SnapshotError(path, `corrupt gzip data: ${(e as Error).message}`);
     throw fileError(path, e);
   } finally {
-    file.destroy();
+    await reader.close();
   }
   return snapshotFromData(parser.end(), options.onProgress, create);
+}
+
+/**
+ * Reads an open file once, from the start, in chunks of up to {@link CHUNK}
+ * bytes, into two buffers in turn: the next chunk is read while the caller
+ * parses the one it was given, which stays valid until the next call. A new
+ * buffer per chunk would leave the process larger: the garbage collector
+ * frees them late, and the C allocator keeps much of what they took.
+ */
+class ChunkReader {
+  private readonly buffers = [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
+  private turn = 0;
+  private pending: Promise<number>;
+
+  constructor(private readonly handle: FileHandle) {
+    this.pending = this.read(0);
+  }
+
+  /** The next chunk, or null at the end of the file. */
+  async next(): Promise<Buffer | null> {
+    const n = await this.pending;
+    if (n === 0) return null;
+    const chunk = this.buffers[this.turn]!.subarray(0, n);
+    this.turn ^= 1;
+    this.pending = this.read(this.turn);
+    return chunk;
+  }
+
+  /** Waits for the read under way (its error no longer matters), then closes the file. */
+  async close(): Promise<void> {
+    await this.pending.catch(() => 0);
+    await this.handle.close();
+  }
+
+  private read(turn: number): Promise<number> {
+    const read = async (): Promise<number> => {
+      for (;;) {
+        try {
+          return (await this.handle.read(this.buffers[turn]!, 0, CHUNK, null)).bytesRead;
+        } catch (e) {
+          // A non-blocking pipe with nothing yet.
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') await new Promise((resolve) => setTimeout(resolve, 10));
+          else throw e;
+        }
+      }
+    };
+    const p = read();
+    p.catch(() => {}); // seen by next() or close(); not an unhandled rejection meanwhile
+    return p;
+  }
 }
