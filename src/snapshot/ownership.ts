@@ -49,6 +49,14 @@ export interface NodeSizes {
 
 /** What a 16-bit size holds for the sizes kept apart. */
 export const LARGE_SIZE = 0xffff;
+/**
+ * glibc's malloc serves a request of this size or more with a mapping of its own, which it
+ * unmaps when the block is freed. A smaller block may come from the heap of the thread's
+ * arena instead: once the process has freed a mapped block of a few MiB, requests up to
+ * that size do (the allocator's threshold moves up to 32 MiB), and a freed block there
+ * stays in the process, for that arena's later requests alone.
+ */
+const ALWAYS_MAPPED = 33 * 1024 * 1024;
 
 /** The size of node `i`. */
 export function sizeAt(sizes: NodeSizes, i: number): number {
@@ -100,8 +108,12 @@ export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?:
   const MULTIPLE = 0xfffffffe;
   // Only these nodes can be owned; one byte per node tells them apart, so the
   // edge scan reads the small type array rather than the owners.
-  const ownable = new Uint8Array(n);
-  const owners = new Uint32Array(n);
+  // Both in one buffer of at least ALWAYS_MAPPED bytes, which the C allocator gives back to
+  // the system when it is freed (see ALWAYS_MAPPED); the pass runs on a worker thread while
+  // the dominators are computed, when the process is at its largest.
+  const buffer = new ArrayBuffer(Math.max(5 * n, ALWAYS_MAPPED));
+  const owners = new Uint32Array(buffer, 0, n);
+  const ownable = new Uint8Array(buffer, 4 * n, n);
   for (let i = 0; i < n; i++) {
     const t = nodeType[i];
     if (t === hidden || t === array || (t === native && nodeName[i] === externalStringData)) {
