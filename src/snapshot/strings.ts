@@ -65,7 +65,8 @@ export class StringPool {
       for (const e of parts.extra) this.intern(e);
       return;
     }
-    this.current = Buffer.allocUnsafe(BLOCK_SIZE);
+    // The first block is made when the first bytes come (a parser of the edges alone never needs one).
+    this.current = Buffer.alloc(0);
     this.blocks.push(this.current);
     this.blockStart.push(0);
     this.starts = new Uint32Array(expected);
@@ -148,8 +149,11 @@ export class StringPool {
       const at = base + this.current.length;
       if (at + block.length > 0xffffffff) throw new RangeError('the strings table is larger than 4 GiB');
       this.current.copy(block, 0, from, this.used);
-      this.blocks.push(block);
-      this.blockStart.push(at);
+      if (this.current.length === 0) this.blocks[this.blocks.length - 1] = block; // the empty first block (at 0)
+      else {
+        this.blocks.push(block);
+        this.blockStart.push(at);
+      }
       this.current = block;
       this.used = carried;
       if (this.openString) this.starts[i] = at;
