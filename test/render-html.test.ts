@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { GraphBuilder, type Graph } from '../src/render/graph.js';
 import { decodePng, pixelStats } from './render-helpers.js';
 
@@ -59,7 +59,12 @@ function leakGraph(): Graph {
 test('the HTML page works in headless Chromium: visible graph, search, details, pan/zoom, no errors', async (t) => {
   ensureChromium();
   const dir = mkdtempSync(join(tmpdir(), 'objgraph-html-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let context: BrowserContext | undefined;
+  // The browser first: while it runs, it still writes to its profile in `dir`.
+  t.after(async () => {
+    await context?.close();
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  });
   const graph = leakGraph();
   const svg = graph.toSvg();
   const file = graph.save(join(dir, 'leak.html'));
@@ -69,13 +74,12 @@ test('the HTML page works in headless Chromium: visible graph, search, details, 
   assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org\/)/);
   assert.equal(html.split('</script>').length - 1, 2, 'exactly our two script elements close');
 
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
     viewport: { width: 1200, height: 800 },
   });
-  t.after(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('console', (m) => {
