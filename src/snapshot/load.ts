@@ -296,15 +296,18 @@ class ChunkReader {
   private readonly buffers = [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
   private turn = 0;
   private pending: Promise<number>;
+  private closed = false;
 
   constructor(private readonly handle: FileHandle) {
     this.pending = this.read(0);
   }
 
-  /** The next chunk, or null at the end of the file. */
+  /** The next chunk, or null at the end of the file (or once closed). */
   async next(): Promise<Buffer | null> {
+    if (this.closed) return null;
     const n = await this.pending;
-    if (n === 0) return null;
+    // (A decompressor's feed may still ask after the parse has failed and closed the file.)
+    if (n === 0 || this.closed) return null;
     const chunk = this.buffers[this.turn]!.subarray(0, n);
     this.turn ^= 1;
     this.pending = this.read(this.turn);
@@ -313,6 +316,7 @@ class ChunkReader {
 
   /** Waits for the read under way (its error no longer matters), then closes the file. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.pending.catch(() => 0);
     await this.handle.close();
   }
