@@ -81,7 +81,7 @@ function scannedNumbers(fn: () => void): number {
   return numbers;
 }
 
-const fields = ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'largeSelfSizes', 'firstEdge', 'edgeName', 'edgeWord', 'locations', 'samples'] as const;
+const fields = ['nodeType', 'nodeName', 'nodeId', 'nodeSelfSize', 'largeSelfSizes', 'firstEdge', 'edgeNames', 'edgeWord', 'locations', 'samples'] as const;
 
 test('the WebAssembly scanner is available on this Node.js', () => {
   assert.ok(WasmNumbers.create() !== null, 'WebAssembly with SIMD should be there');

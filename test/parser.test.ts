@@ -387,6 +387,42 @@ test('bad input: indexes into the strings table past its end', () => {
   assert.equal(loadSync(write('element-index.heapsnapshot', JSON.stringify(element))).edgeName[0], 500);
 });
 
+test('edge names of every width read back exactly: 16 and 24 bits, and the ones kept apart (0xff0000 to 2^32 - 1)', async () => {
+  // Element indexes on node 1; on node 2, property edges named by strings past index 65,535.
+  const indexes = [0, 1, 0xffff, 0x10000, 0x12345, 0xfeffff, 0xff0000, 0xff0001, 0xffffff, 0x1000000, 20_000_000, 0xfffffffe, 0xffffffff, 7];
+  const nodes: SyntheticNode[] = [
+    { type: 'synthetic', name: '', id: 1, size: 0 },
+    { type: 'object', name: 'Array', id: 3, size: 16 },
+    { type: 'object', name: 'Wide', id: 5, size: 16 },
+    { type: 'object', name: 'Leaf', id: 7, size: 8 },
+  ];
+  const edges: [number, string, string | number, number][] = [[0, 'shortcut', 'a', 1], [0, 'shortcut', 'w', 2]];
+  for (const i of indexes) edges.push([1, 'element', i, 3]);
+  edges.push([1, 'hidden', 0xff0002, 3]);
+  const properties = 70_000;
+  for (let k = 0; k < properties; k++) edges.push([2, 'property', `p${k}`, 3]);
+  const file = write('edge-name-widths.heapsnapshot', syntheticSnapshot(nodes, edges));
+  const text = JSON.parse(readFileSync(file, 'utf8'));
+  const expected: number[] = [];
+  for (let e = 0; e < text.edges.length; e += 3) expected.push(text.edges[e + 1]);
+  assert.ok(expected.some((v) => v > 0xffff && v < 0xff0000 && text.strings[v] !== undefined), 'strings past 16 bits name edges');
+  for (const [how, snap] of [
+    ['one thread', loadSync(file, { parallel: false })],
+    ['two threads', loadSync(file, { parallel: true })],
+    ['async', await load(file)],
+  ] as const) {
+    assert.equal(snap.edgeCount, expected.length, how);
+    for (let e = 0; e < expected.length; e++) {
+      if (snap.edgeNameAt(e) !== expected[e]) assert.fail(`${how}: edge ${e} is named ${snap.edgeNameAt(e)}, not ${expected[e]}`);
+    }
+    assert.deepEqual([...snap.edgeName], expected, how);
+    const element = snap.node(1).edges.map((edge) => edge.name);
+    assert.deepEqual(element, [...indexes, 0xff0002], how);
+    assert.equal(snap.edgeNameOf(expected.length - 1), `p${properties - 1}`, how);
+    assert.equal(snap.node(2).edges.at(-1)!.name, `p${properties - 1}`, how);
+  }
+});
+
 test('bad input: node and edge types beyond the lists in meta', () => {
   const nodes = JSON.parse(smallSnapshot());
   const nodeTypes = nodes.snapshot.meta.node_types[0].length;

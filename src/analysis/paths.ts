@@ -297,7 +297,7 @@ export function collapseChain(snap: HeapSnapshot, ordinals: readonly number[], e
     const t = snap.edgeTypeOf(e);
     if (next >= 0 && t === ET.internal) {
       const to = ordinals[i + 2]!;
-      const name = snap.edgeName[e];
+      const name = snap.edgeNameAt(e);
       if (name === f.nContext && isContext(snap, mid) && snap.edgeTypeOf(next) === ET.context) {
         steps.push(step(snap, from, to, rawEdgeLabel(snap, next), 'context'));
         i += 2;

@@ -21,9 +21,10 @@ try {
     () => Atomics.add(words, 1, 1),
     (at) => (start = at),
   );
-  const { edgeName, edgeWord } = found.edges;
+  const { edgeNames, edgeWord } = found.edges;
   // Shared buffers are shared, not transferred.
-  transfer = [edgeName.buffer, edgeWord.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  const arrays = [edgeNames.low, edgeNames.high, edgeNames.apartEdges, edgeNames.apartNames, edgeWord];
+  transfer = arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   answer = { ok: true, found };
 } catch (e) {
   const err = e instanceof Error ? e : new Error(String(e));

@@ -3,6 +3,7 @@
  * string pool, and indexes built lazily on first use (retainers, id lookup,
  * class names, distances, dominators, retained sizes).
  */
+import { apartName, edgeNamesToArray, type EdgeNameArrays } from './edge-names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
 import { sizeAt, totalSize, type LargeSizes, type NodeSizes } from './ownership.js';
@@ -116,8 +117,13 @@ export class HeapSnapshot {
    * {@link detachednessOf}.
    */
   readonly detachedMarks: Uint32Array | undefined;
-  /** String index for named edges, the number itself for `element` and `hidden` edges. */
-  readonly edgeName: Uint32Array;
+  /**
+   * @internal Every edge's name in three bytes (see ./edge-names.ts):
+   * {@link edgeNameAt} reads one.
+   */
+  readonly edgeNames: EdgeNameArrays;
+  /** {@link edgeName}, once made. */
+  private edgeNameArray: Uint32Array | undefined;
   /**
    * Each edge's target and type in one word: `edgeWord[e] & EDGE_TO_MASK` is
    * the target node's ordinal, `edgeWord[e] >>> EDGE_TYPE_SHIFT` the type's
@@ -175,7 +181,7 @@ export class HeapSnapshot {
     this.firstEdge = data.firstEdge;
     this.traceNodeId = data.traceNodeId;
     this.detachedMarks = data.detachedMarks;
-    this.edgeName = data.edgeName;
+    this.edgeNames = data.edgeNames;
     this.edgeWord = data.edgeWord;
     this.strings = data.strings;
     this.byteLength = data.byteLength;
@@ -323,9 +329,29 @@ export class HeapSnapshot {
     return t === this.edgeTypes.element || t === this.edgeTypes.hidden;
   }
 
+  /**
+   * The raw name of edge `index`: the index of its name in {@link strings}
+   * for named edges, the number itself for `element` and `hidden` edges (see
+   * {@link edgeNameOf}).
+   */
+  edgeNameAt(index: number): number {
+    const h = this.edgeNames.high[index]!;
+    return h !== 0xff ? this.edgeNames.low[index]! | (h << 16) : apartName(this.edgeNames, index);
+  }
+
+  /**
+   * Every edge's raw name (see {@link edgeNameAt}), by edge index, in one
+   * array of 4 bytes an edge, made on first use: the snapshot keeps the names
+   * in three bytes an edge.
+   */
+  get edgeName(): Uint32Array {
+    this.edgeNameArray ??= edgeNamesToArray(this.edgeNames);
+    return this.edgeNameArray;
+  }
+
   /** The name of edge `index`: a property or variable name, or the element index. */
   edgeNameOf(index: number): string | number {
-    const v = this.edgeName[index]!;
+    const v = this.edgeNameAt(index);
     return this.edgeHasIndex(index) ? v : this.strings.get(v);
   }
 

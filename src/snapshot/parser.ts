@@ -9,6 +9,7 @@
  * be driven by the in-process inspector, and never recurses, so no input can
  * overflow the stack.
  */
+import { EdgeNameWriter, edgeNameAt, NAMES_APART_FROM, type EdgeNameArrays } from './edge-names.js';
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
 import { LARGE_SIZE, type LargeSizes } from './ownership.js';
@@ -77,8 +78,8 @@ export interface SnapshotData {
    * few nodes (Node.js a handful of embedder objects).
    */
   detachedMarks: Uint32Array | undefined;
-  /** String index for named edges, the number itself for `element` and `hidden` edges. */
-  edgeName: Uint32Array;
+  /** String index for named edges, the number itself for `element` and `hidden` edges (see ./edge-names.ts). */
+  edgeNames: EdgeNameArrays;
   /**
    * Each edge's target and type in one word: the target node's ordinal in the
    * low bits (`& EDGE_TO_MASK`; the file stores an offset into `nodes`, this
@@ -123,7 +124,7 @@ export interface ParserOptions {
 
 /** The parsed `edges` array. */
 export interface EdgeArrays {
-  edgeName: Uint32Array;
+  edgeNames: EdgeNameArrays;
   edgeWord: Uint32Array;
   /** The largest string index an edge names (element and hidden edges hold indexes, not names); -1 when none. */
   maxName: number;
@@ -376,7 +377,7 @@ export class SnapshotParser {
   private traceNodeId: Uint32Array | undefined;
   /** The detachedness marks other than 0, as ordinal * 4 + mark. */
   private detachedMarks = new NumberList();
-  private edgeName: Uint32Array | undefined;
+  private edgeNames: EdgeNameWriter | EdgeNameArrays | undefined;
   private edgeWord: Uint32Array | undefined;
   private strings = new StringPool(4096);
   private numbers: NumberList | undefined;
@@ -447,7 +448,13 @@ export class SnapshotParser {
   /** The arrays of an edges-only parser, once the array has ended. */
   edgesResult(): EdgeArrays {
     if (!this.edgesDone) throw new SnapshotError(this.source, `truncated: unexpected end of data at byte ${this.offset} (inside "edges")`, this.offset);
-    return { edgeName: this.edgeName!, edgeWord: this.edgeWord!, maxName: this.maxEdgeName };
+    return { edgeNames: this.finishedEdgeNames(), edgeWord: this.edgeWord!, maxName: this.maxEdgeName };
+  }
+
+  /** The edge names, once all are read (or handed over). */
+  private finishedEdgeNames(): EdgeNameArrays {
+    if (this.edgeNames instanceof EdgeNameWriter) this.edgeNames = this.edgeNames.finish();
+    return this.edgeNames!;
   }
 
   /** Where the skipped `edges` array starts (the byte after `[`), or -1 until it is reached. */
@@ -460,7 +467,7 @@ export class SnapshotParser {
    * ./shallow-job.ts) live in shared memory; the others in ordinary buffers.
    */
   private allocateEdges(): void {
-    this.edgeName = new Uint32Array(this.edgeCount);
+    this.edgeNames = new EdgeNameWriter(this.edgeCount);
     this.edgeWord = new Uint32Array(new SharedArrayBuffer(4 * this.edgeCount));
   }
 
@@ -486,10 +493,10 @@ export class SnapshotParser {
   setEdges(edges: EdgeArrays): void {
     if (!this.skipEdges) throw new Error('setEdges() is for parsers made with skipEdges');
     const n = this.edgeCount;
-    if (edges.edgeName.length !== n || edges.edgeWord.length !== n) {
+    if (edges.edgeNames.low.length !== n || edges.edgeNames.high.length !== n || edges.edgeWord.length !== n) {
       throw new Error(`setEdges(): ${edges.edgeWord.length} edges given, the header says ${n}`);
     }
-    this.edgeName = edges.edgeName;
+    this.edgeNames = edges.edgeNames;
     this.edgeWord = edges.edgeWord;
     this.maxEdgeName = edges.maxName;
     this.edgesDone = true;
@@ -1101,7 +1108,8 @@ export class SnapshotParser {
       this.fail(`snapshot.edge_count says ${this.edgeCount} edges, but the "edges" array holds more`, this.offset);
     }
     const used = rows * efc;
-    const name = this.edgeName!;
+    const names = this.edgeNames as EdgeNameWriter;
+    const { low, high } = names;
     const word = this.edgeWord!;
     const typeCount = this.edgeTypeNames.length;
     for (let j = this.efType, o = ord0; j < used; j += efc, o++) {
@@ -1116,7 +1124,10 @@ export class SnapshotParser {
       if (v > 0xffffffff) this.fail(`edge ${o} has a name or index too large to store (${v})`, this.offset);
       const t = vals[k]!;
       if (v > maxName && t !== element && t !== hidden) maxName = v;
-      name[o] = v;
+      if (v < NAMES_APART_FROM) {
+        low[o] = v;
+        high[o] = v >>> 16;
+      } else names.setApart(o, v);
     }
     this.maxEdgeName = maxName;
     const nfc = this.nfc;
@@ -1304,12 +1315,12 @@ export class SnapshotParser {
       }
     }
     const edgeWord = this.edgeWord!;
-    const edgeName = this.edgeName!;
+    const edgeNames = this.finishedEdgeNames();
     if (this.maxEdgeName >= stringCount) {
       for (let e = 0; e < this.edgeCount; e++) {
         const t = edgeWord[e]! >>> EDGE_TYPE_SHIFT;
-        if (t !== this.edgeElement && t !== this.edgeHidden && edgeName[e]! >= stringCount) {
-          this.fail(`edge ${e} names string ${edgeName[e]}, but there are ${stringCount} strings`);
+        if (t !== this.edgeElement && t !== this.edgeHidden && edgeNameAt(edgeNames, e) >= stringCount) {
+          this.fail(`edge ${e} names string ${edgeNameAt(edgeNames, e)}, but there are ${stringCount} strings`);
         }
       }
     }
@@ -1335,7 +1346,7 @@ export class SnapshotParser {
       firstEdge: this.firstEdge!,
       traceNodeId: this.traceNodeId,
       detachedMarks: this.detachedMarks.length > 0 ? this.detachedMarks.toUint32Array() : undefined,
-      edgeName,
+      edgeNames,
       edgeWord,
       strings,
       locationFields: (this.header.meta.location_fields ?? []).map(String),

@@ -63,7 +63,8 @@ export interface GraphArrays {
   idOf(ordinal: number): number;
   firstEdge: Uint32Array;
   edgeTypeNames: readonly string[];
-  edgeName: Uint32Array;
+  /** The raw name of edge `e` (see `HeapSnapshot.edgeNameAt`). */
+  edgeNameAt(e: number): number;
   /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
   edgeWord: Uint32Array;
   /** Ordinal of the snapshot's root (0 in every V8 snapshot). */
@@ -229,14 +230,13 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       }
     } else if (paramsOrdinal >= 0) {
       for (let e = firstEdge[i]!; e < end; e++) {
-        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.edgeName[e]!, 'params')) {
+        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.edgeNameAt(e), 'params')) {
           mask[i] = BLOCKED;
         }
       }
     }
   }
 
-  const { edgeName } = g;
   const fastCache = g.strings.indexOf('fast_template_instantiations_cache');
   const slowCache = g.strings.indexOf('slow_template_instantiations_cache');
   const stack = new Uint32Array(n);
@@ -252,7 +252,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
         if (mask[to] !== 0) continue;
         const et = edgeWord[e]! >>> typeShift;
         if (et === eWeak) continue;
-        if (respectClosed && et === eInternal && (edgeName[e] === fastCache || edgeName[e] === slowCache)) continue;
+        if (respectClosed && et === eInternal && (g.edgeNameAt(e) === fastCache || g.edgeNameAt(e) === slowCache)) continue;
         if (fromShape) {
           const tt = nodeType[to]!;
           if (tt === tString || tt === tCons || tt === tSliced) continue;
@@ -333,7 +333,7 @@ function messageText(
     let next = -1;
     const end = g.firstEdge[cur + 1]!;
     for (let e = g.firstEdge[cur]!; e < end; e++) {
-      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.edgeName[e]!, 'first') || g.strings.equals(g.edgeName[e]!, 'parent'))) {
+      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.edgeNameAt(e), 'first') || g.strings.equals(g.edgeNameAt(e), 'parent'))) {
         next = g.edgeWord[e]! & EDGE_TO_MASK;
         break;
       }

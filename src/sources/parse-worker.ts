@@ -93,6 +93,7 @@ function buffersOf(data: SnapshotData, parts: StringPoolParts): ArrayBuffer[] {
     if (a !== undefined && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
   };
   for (const v of Object.values(data)) if (ArrayBuffer.isView(v)) add(v);
+  for (const v of Object.values(data.edgeNames)) add(v);
   add(parts.starts);
   add(parts.lengths);
   for (const b of parts.blocks) add(b);
