@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { parseChunks } from '../src/index.js';
+import { parseChunks, SnapshotParser } from '../src/index.js';
+import { HeapSnapshot } from '../src/snapshot/model.js';
 import { NodeIds } from '../src/snapshot/node-ids.js';
 import { knownHeap } from './fixtures.js';
 import { syntheticSnapshot, type SyntheticNode } from './synthetic.js';
@@ -136,4 +137,38 @@ test('the known heap (a process snapshot) keeps its ids as runs, and reads them 
   assert.deepEqual([...s.nodeId], fromFile);
   for (let i = 0; i < s.nodeCount; i += 97) assert.equal(s.ordinalOf(fromFile[i]!), i);
   assert.ok(s.ids.byteLength < 4 * s.nodeCount);
+});
+
+test('ids kept as runs leave the parsed array to the dominator search, which still finds the same dominators', () => {
+  const text = readFileSync(knownHeap(), 'utf8');
+  for (const irregular of [false, true]) {
+    let source = text;
+    if (irregular) {
+      // The same heap with its ids in no order (a later snapshot of a process lists old and new objects mixed).
+      const json = JSON.parse(text) as { nodes: number[]; snapshot: { meta: { node_fields: string[] } } };
+      const fields = json.snapshot.meta.node_fields.length;
+      const idField = json.snapshot.meta.node_fields.indexOf('id');
+      const count = json.nodes.length / fields;
+      for (let i = 0; i < count; i++) json.nodes[i * fields + idField] = ((i * 7919) % (count + 1)) * 2 + 1;
+      source = JSON.stringify(json);
+    }
+    const parser = new SnapshotParser({ source: 'known' });
+    parser.write(source);
+    const data = parser.end();
+    const parsedIds = data.nodeId.slice();
+    const s = new HeapSnapshot(data);
+    assert.equal(s.ids.compact, !irregular);
+    const dominators = s.dominators();
+    // Runs: the parsed ids' buffer (an entry longer than the nodes) became the dominator array.
+    assert.equal(dominators.buffer === data.nodeId.buffer, !irregular, `irregular: ${irregular}`);
+    assert.deepEqual([...s.nodeId], [...parsedIds], 'the ids read back as parsed');
+    // Against a search given fresh arrays (ids in a buffer of their exact length, which it cannot take).
+    const again = new SnapshotParser({ source: 'known' });
+    again.write(source);
+    const other = again.end();
+    const fresh = new HeapSnapshot({ ...other, nodeId: other.nodeId.slice() });
+    assert.notEqual(fresh.dominators().buffer, other.nodeId.buffer);
+    assert.deepEqual(dominators, fresh.dominators());
+    assert.deepEqual(s.retainedSizes(), fresh.retainedSizes());
+  }
 });

@@ -371,7 +371,8 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   // links: the semidominator phase, where memory peaks, holds four arrays of 4 bytes per
   // node, not five, and a second search numbers the vertices again at the end.
   const size = n + 1;
-  const pre = new Uint32Array(size); // then the evaluation links; then jump pointers; then the dominators by ordinal
+  // (`pre` may take the buffer of the ids as parsed, when they are kept as runs: see the model.)
+  const pre = new Uint32Array(s.scratch(4 * size, 4 * size), 0, size); // then the evaluation links; then jump pointers; then the dominators by ordinal
   const parent = new Uint32Array(size); // the parent's number; the immediate dominator's; 32-bit retained sizes
   const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
   const predFirst = new Uint32Array(size + 1); // back/cross predecessor counts, list starts, then semidominators

@@ -865,7 +865,9 @@ export class SnapshotParser {
       if (!this.edgesOnly) {
         this.nodeType = new Uint8Array(new SharedArrayBuffer(this.nodeCount));
         this.nodeName = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
-        this.nodeId = new Uint32Array(this.nodeCount);
+        // An entry longer than the nodes: when the ids are kept as runs (see ./node-ids.ts),
+        // the snapshot lends the buffer to the dominator search, whose arrays have n + 1.
+        this.nodeId = new Uint32Array(new ArrayBuffer(4 * (this.nodeCount + 1)), 0, this.nodeCount);
         this.nodeSelf = new Uint16Array(new SharedArrayBuffer(2 * this.nodeCount));
         this.firstEdge = new Uint32Array(new SharedArrayBuffer(4 * (this.nodeCount + 1)));
       }
