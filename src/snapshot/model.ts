@@ -164,6 +164,7 @@ export class HeapSnapshot {
   /** Buffers an index build is done with, lent to the builds that follow (see {@link scratch}). */
   private spare: WeakRef<ArrayBuffer>[] = [];
 
+  /** A snapshot of parsed data, whose arrays it takes over: the parsed ids may serve as scratch for an index build. */
   constructor(data: SnapshotData) {
     this.source = data.source;
     this.header = data.header;
