@@ -34,7 +34,7 @@ export function edgeNameAt(names: EdgeNameArrays, e: number): number {
 }
 
 /** The name of edge `e`, one of those kept apart. */
-export function apartName(names: EdgeNameArrays, e: number): number {
+function apartName(names: EdgeNameArrays, e: number): number {
   const edges = names.apartEdges;
   let lo = 0;
   let hi = edges.length;
@@ -57,7 +57,11 @@ export function edgeNamesToArray(names: EdgeNameArrays): Uint32Array {
   return out;
 }
 
-/** Edge names as they are parsed, edge by edge in ascending order (see {@link EdgeNameWriter.set}). */
+/**
+ * Edge names as they are parsed, edge by edge in ascending order: the parser
+ * writes a name below {@link NAMES_APART_FROM} straight into {@link low} and
+ * {@link high}, and gives the others to {@link setApart}.
+ */
 export class EdgeNameWriter {
   readonly low: Uint16Array;
   readonly high: Uint8Array;

@@ -17,7 +17,7 @@
  *   attached to the root.
  */
 import type { HeapSnapshot } from './model.js';
-import { apartName } from './edge-names.js';
+import { edgeNameAt } from './edge-names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { expandSizes, markPageOwned, moveOwnedSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
 
@@ -215,13 +215,6 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
   const queue = new Uint32Array(n);
   const { edgeWord, firstEdge, nodeType, nodeName } = s;
   const names = s.edgeNames;
-  const nameLow = names.low;
-  const nameHigh = names.high;
-  /** The raw name of edge `e` (see `HeapSnapshot.edgeNameAt`). */
-  const nameOf = (e: number): number => {
-    const h = nameHigh[e]!;
-    return h !== 0xff ? nameLow[e]! | (h << 16) : apartName(names, e);
-  };
   const toMask = EDGE_TO_MASK;
   const typeShift = EDGE_TYPE_SHIFT;
   const weak = s.edgeTypes.weak;
@@ -260,17 +253,17 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
         if (dist[to] !== NO_DISTANCE) continue;
         const numbered = et === element || et === hiddenEdge;
         if (t === tHidden) {
-          if (!numbered && nodeName[v] === nativeContext && nameOf(e) === sloppyFunctionMap) continue;
+          if (!numbered && nodeName[v] === nativeContext && edgeNameAt(names, e) === sloppyFunctionMap) continue;
         } else if (t === tArray && nodeName[v] === mapDescriptors) {
           // Descriptor arrays may be shared between maps; skip their descriptor links. Their
           // slots are numbered edges or internal edges named "0", "1", …: read as DevTools
           // reads every edge name here, with parseInt (a name without digits is kept).
-          const index = numbered ? nameOf(e) : parseInt(strings.get(nameOf(e)), 10);
+          const index = numbered ? edgeNameAt(names, e) : parseInt(strings.get(edgeNameAt(names, e)), 10);
           if (!(index < 2 || index % 3 !== 1)) continue;
         }
-        if (et === internal && weakMaps.isEntry(nameOf(e))) {
+        if (et === internal && weakMaps.isEntry(edgeNameAt(names, e))) {
           // A WeakMap value has two edges (from the table and from the key): take the later one.
-          const key = weakMaps.pairKey(nameOf(e));
+          const key = weakMaps.pairKey(edgeNameAt(names, e));
           if (key !== undefined && !pending.delete(key)) {
             pending.add(key);
             continue;
@@ -316,8 +309,6 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), spent: [] };
   const { edgeWord, firstEdge } = s;
   const names = s.edgeNames;
-  const nameLow = names.low;
-  const nameHigh = names.high;
   const toMask = EDGE_TO_MASK;
   const typeShift = EDGE_TYPE_SHIFT;
   const weak = s.edgeTypes.weak;
@@ -354,10 +345,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     const to = word & toMask;
     if (t === weak || t === shortcut || to === o) return -1;
     if (rules !== 0) {
-      if ((rules & 1) !== 0 && t === internal) {
-        const h = nameHigh[e]!;
-        if (weakMaps.isEntryOfTable(h !== 0xff ? nameLow[e]! | (h << 16) : apartName(names, e), o)) return -1;
-      }
+      if ((rules & 1) !== 0 && t === internal && weakMaps.isEntryOfTable(edgeNameAt(names, e), o)) return -1;
       if ((rules & 2) !== 0 && (owned![to >>> 3]! & (1 << (to & 7))) !== 0) return -1;
     }
     return to;

@@ -3,7 +3,7 @@
  * string pool, and indexes built lazily on first use (retainers, id lookup,
  * class names, distances, dominators, retained sizes).
  */
-import { apartName, edgeNamesToArray, type EdgeNameArrays } from './edge-names.js';
+import { edgeNameAt, edgeNamesToArray, type EdgeNameArrays } from './edge-names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
 import { sizeAt, totalSize, type LargeSizes, type NodeSizes } from './ownership.js';
@@ -73,8 +73,9 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  * One V8 heap snapshot.
  *
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
- * `nodeName`, `nodeSelfSize`, `firstEdge`) and by edge index (`edgeName`,
- * and `edgeWord`, which holds each edge's target and type). Node ids take
+ * `nodeName`, `nodeSelfSize`, `firstEdge`) and by edge index (`edgeWord`,
+ * which holds each edge's target and type; the names, in three bytes an
+ * edge, are read with {@link edgeNameAt}). Node ids take
  * little memory when V8 numbered the nodes in order, as it does in a
  * process's first snapshot: {@link idOf} reads one, {@link nodeId} makes the
  * array.
@@ -339,8 +340,7 @@ export class HeapSnapshot {
    * {@link edgeNameOf}).
    */
   edgeNameAt(index: number): number {
-    const h = this.edgeNames.high[index]!;
-    return h !== 0xff ? this.edgeNames.low[index]! | (h << 16) : apartName(this.edgeNames, index);
+    return edgeNameAt(this.edgeNames, index);
   }
 
   /**

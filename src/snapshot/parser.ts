@@ -494,7 +494,7 @@ export class SnapshotParser {
     if (!this.skipEdges) throw new Error('setEdges() is for parsers made with skipEdges');
     const n = this.edgeCount;
     if (edges.edgeNames.low.length !== n || edges.edgeNames.high.length !== n || edges.edgeWord.length !== n) {
-      throw new Error(`setEdges(): ${edges.edgeWord.length} edges given, the header says ${n}`);
+      throw new Error(`setEdges(): ${edges.edgeWord.length} edges and ${edges.edgeNames.low.length} names given, the header says ${n} edges`);
     }
     this.edgeNames = edges.edgeNames;
     this.edgeWord = edges.edgeWord;
