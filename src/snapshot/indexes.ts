@@ -513,7 +513,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   for (let i = searched; i >= 2; i--) {
     let sw = label[i]!;
     const kEnd = predFirst[i + 1]!;
-    for (let k = predFirst[i]!; k < kEnd; k++) {
+    // (No semidominator is below the root's number, 1: once there, the rest of the list
+    // cannot lower it, and skipping their evaluation only skips some path compression.)
+    for (let k = predFirst[i]!; k < kEnd && sw > 1; k++) {
       const v = predFrom[k]!;
       if (ancestor[ancestor[v]!] !== 0) {
         let sp = 0;
