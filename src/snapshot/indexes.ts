@@ -298,11 +298,10 @@ export interface DominatorResult {
  * and the semidominator, found with jump pointers), iterative throughout, and
  * retained sizes as sums of shallow sizes over the dominator tree.
  *
- * The depth-first search classifies each essential edge once: tree and
- * forward edges only lower their target's semidominator candidate, so only
- * back and cross edges are kept as predecessor lists for the evaluation phase.
- * On heap graphs that is a fraction of the edges, which saves both time and
- * memory over building the full predecessor lists.
+ * The depth-first search classifies each essential edge once: only the edges
+ * that are not tree edges are kept as predecessor lists for the evaluation
+ * phase. On heap graphs that is about two thirds of the edges, which saves
+ * both time and memory over building the full predecessor lists.
  */
 export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes): DominatorResult {
   const n = s.nodeCount;
@@ -352,35 +351,37 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   };
 
   // Vertices are ordinal + 1, and 0 means "none". `pre` gives each vertex its depth-first
-  // number (0 until reached); every other array is indexed by that number, 1..n, so the
-  // search needs no number-to-vertex array, the semidominator and dominator phases look
-  // up neither, and no array indexed by vertex is kept beside its copy by number. Once the
-  // predecessor lists are filled, `pre` itself is given up for the evaluation forest's
-  // links: the semidominator phase, where memory peaks, holds four arrays of 4 bytes per
-  // node, not five, and a second search numbers the vertices again at the end.
+  // number (0 until reached); the other arrays are indexed by that number, 1..n. The search
+  // keeps three of them: `pre`, each number's parent, and the predecessor counts. Every
+  // essential edge that is not a tree edge goes into the predecessor lists, forward edges
+  // too (they are few), so the search needs no array of semidominator candidates: a
+  // candidate starts as the parent. Once the lists are filled, `pre` is spent and takes the
+  // evaluation labels. A vertex is in the evaluation forest once its semidominator is known,
+  // that is when its number is above the one being computed, so the forest's links are the
+  // parent words themselves, which path compression shortens. A second search down the tree
+  // edges then meets the vertices in the same order: it gives back the parents, and the
+  // vertex of each number. So memory peaks at three arrays of 4 bytes per node beside the
+  // lists.
   const size = n + 1;
   // (`pre` may take the buffer of the ids as parsed, when they are kept as runs: see the model.)
-  const pre = new Uint32Array(s.scratch(4 * size, 4 * size), 0, size); // then the evaluation links; then jump pointers; then the dominators by ordinal
-  const parent = new Uint32Array(size); // the parent's number; the immediate dominator's; 32-bit retained sizes
-  const label = new Uint32Array(size); // semidominator candidates; then depths; then the vertex of each number
-  const predFirst = new Uint32Array(size + 1); // back/cross predecessor counts, list starts, then semidominators
+  const pre = new Uint32Array(s.scratch(4 * size, 4 * size), 0, size); // then the labels, then jump pointers, then 32-bit retained sizes
+  const parent = new Uint32Array(size); // the parent's number; the forest's links; then the immediate dominator's number
+  const predFirst = new Uint32Array(size + 1); // predecessor counts, list starts, then semidominators, then depths, then the dominators by ordinal
   // The search classifies each essential edge once, in two bit sets: `classified` keeps
-  // the back and cross edges (for the predecessor lists), `tree` the tree edges (for the
-  // second search, which follows them alone).
+  // the edges of the predecessor lists, `tree` the tree edges (for the second search, which
+  // follows them alone).
   const classified = new Uint8Array((s.edgeCount + 7) >>> 3);
   const tree = new Uint8Array((s.edgeCount + 7) >>> 3);
   // The search's path: vertex, its number, its next edge and its rules, four words per level.
   let path = new Uint32Array(4 * 1024);
   let count = 0;
 
-  // Depth-first search from `start`, whose parent is numbered `parentNumber`. Tree and
-  // forward edges only lower their target's semidominator candidate; the back and cross
-  // edges are counted per target and marked in `classified`, for the evaluation phase.
+  // Depth-first search from `start`, whose parent is numbered `parentNumber`. The edges to
+  // vertices met before are counted per target and marked in `classified`.
   const dfs = (start: number, parentNumber: number): void => {
     let v = start;
     let pv = (pre[v] = ++count);
     parent[pv] = parentNumber;
-    label[pv] = 1;
     let e = firstEdge[v - 1]!;
     let end = firstEdge[v]!;
     let rules = rulesOf(v - 1);
@@ -392,7 +393,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
         const w = to + 1;
         const pw = pre[w]!;
         if (pw === 0) {
-          // Tree edge: v waits on the path; the parent is w's first semidominator candidate.
+          // Tree edge: v waits on the path.
           tree[e >>> 3]! |= 1 << (e & 7);
           if (4 * depth + 4 > path.length) {
             const grown = new Uint32Array(path.length * 2);
@@ -406,7 +407,6 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
           depth++;
           const nw = (pre[w] = ++count);
           parent[nw] = pv;
-          label[nw] = pv;
           v = w;
           pv = nw;
           e = firstEdge[w - 1]!;
@@ -414,14 +414,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
           rules = rulesOf(w - 1);
           continue search;
         }
-        if (pw > pv) {
-          // Forward edge (w descends from v): v itself is a candidate.
-          if (pv < label[pw]!) label[pw] = pv;
-        } else {
-          // Back or cross edge: evaluated when w's semidominator is computed.
-          classified[e >>> 3]! |= 1 << (e & 7);
-          predFirst[pw]!++;
-        }
+        // Forward, back or cross edge: evaluated when w's semidominator is computed.
+        classified[e >>> 3]! |= 1 << (e & 7);
+        predFirst[pw]!++;
       }
       if (depth === 0) return;
       depth--;
@@ -435,11 +430,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
 
   // The root's edges: the global objects (and the document's DOM trees) first, then the
   // others. Every non-weak edge of the root is essential (nothing in the snapshot names the
-  // root as a WeakMap table); each is a tree edge or a forward edge (every vertex descends
-  // from the root).
+  // root as a WeakMap table).
   const r = rootOrdinal + 1;
   pre[r] = ++count;
-  label[1] = 1;
   const rootEdges = rootEdgeOrder(s);
   const fromRoot = (k: number): void => {
     const e = rootEdges.edges[k]!;
@@ -450,7 +443,10 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     if (pw === 0) {
       tree[e >>> 3]! |= 1 << (e & 7);
       dfs(to + 1, 1);
-    } else if (label[pw]! > 1) label[pw] = 1;
+    } else {
+      classified[e >>> 3]! |= 1 << (e & 7);
+      predFirst[pw]!++;
+    }
   };
   for (let k = 0; k < rootEdges.ownedEnd; k++) fromRoot(k);
   owned = s.pageOwned();
@@ -490,13 +486,13 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     }
   }
 
-  // Fill the back/cross predecessor lists (source numbers): inclusive prefix sums, then a
-  // decrementing fill leaves predFirst[i] at the start of the list of number i, and
-  // predFirst[i + 1] at its end.
+  // Fill the predecessor lists (source numbers): inclusive prefix sums, then a decrementing
+  // fill leaves predFirst[i] at the start of the list of number i, and predFirst[i + 1] at
+  // its end.
   for (let i = 1; i <= n; i++) predFirst[i]! += predFirst[i - 1]!;
-  const crossCount = predFirst[n]!;
-  predFirst[n + 1] = crossCount;
-  const predFrom = new Uint32Array(crossCount);
+  const listed = predFirst[n]!;
+  predFirst[n + 1] = listed;
+  const predFrom = new Uint32Array(listed);
   for (let o = 0; o < n; o++) {
     const po = pre[o + 1]!;
     if (po > searched) continue; // never searched: its edges were not classified
@@ -506,34 +502,43 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     }
   }
 
-  // Semidominators, in reverse depth-first order. `label` holds semidominator numbers, so
-  // evaluation compares them directly; path compression uses a small growable stack.
+  // Semidominators, in reverse depth-first order. A forward edge's source is numbered below
+  // its target and is itself a candidate. A back or cross edge's source is numbered above:
+  // it is in the forest, and its candidate is the least label on its path there, which path
+  // compression (with a small growable stack) leaves on it. Labels are semidominator
+  // numbers, so they compare directly.
+  const label = pre;
   let stack = new Uint32Array(1024);
-  const ancestor = pre.fill(0);
   for (let i = searched; i >= 2; i--) {
-    let sw = label[i]!;
+    let sw = parent[i]!;
     const kEnd = predFirst[i + 1]!;
     // (No semidominator is below the root's number, 1: once there, the rest of the list
     // cannot lower it, and skipping their evaluation only skips some path compression.)
     for (let k = predFirst[i]!; k < kEnd && sw > 1; k++) {
       const v = predFrom[k]!;
-      if (ancestor[ancestor[v]!] !== 0) {
+      if (v < i) {
+        if (v < sw) sw = v;
+        continue;
+      }
+      let a = parent[v]!;
+      if (a > i) {
         let sp = 0;
         let u = v;
-        while (ancestor[ancestor[u]!] !== 0) {
+        do {
           if (sp + 1 >= stack.length) {
             const grown = new Uint32Array(stack.length * 2);
             grown.set(stack);
             stack = grown;
           }
           stack[++sp] = u;
-          u = ancestor[u]!;
-        }
+          u = a;
+          a = parent[u]!;
+        } while (a > i);
         while (sp > 0) {
           const x = stack[sp--]!;
-          const a = ancestor[x]!;
-          if (label[a]! < label[x]!) label[x] = label[a]!;
-          ancestor[x] = ancestor[a]!;
+          const ax = parent[x]!;
+          if (label[ax]! < label[x]!) label[x] = label[ax]!;
+          parent[x] = parent[ax]!;
         }
       }
       const lv = label[v]!;
@@ -541,44 +546,22 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     }
     label[i] = sw;
     predFirst[i + 1] = sw; // the end of this list is no longer needed: keep the semidominator
-    ancestor[i] = parent[i]!;
   }
 
-  // Immediate dominators, in depth-first order: the nearest ancestor of the parent, in the
-  // dominator tree built so far, whose number is at most the semidominator. Numbers only
-  // fall going up, so the search follows skew-binary jump pointers (Myers): O(log depth)
-  // per vertex even down long chains, where a step-by-step walk would be quadratic.
-  // `label` and `ancestor` are spent: they become each vertex's depth and jump pointer.
-  const depth = label;
-  const jump = ancestor;
-  parent[1] = 1;
-  depth[1] = 0;
-  jump[1] = 1;
-  for (let i = 2; i <= searched; i++) {
-    const sw = predFirst[i + 1]!;
-    let d = parent[i]!;
-    while (d > sw) {
-      const j = jump[d]!;
-      d = j > sw ? j : parent[d]!;
-    }
-    parent[i] = d;
-    depth[i] = depth[d]! + 1;
-    const jd = jump[d]!;
-    jump[i] = depth[d]! - depth[jd]! === depth[jd]! - depth[jump[jd]!]! ? jump[jd]! : d;
-  }
-
-  // Back to ordinals. A second search down the tree edges, in the same order, meets the
-  // vertices in the same order: the depths give way to the vertex of each number, and a
-  // bit per vertex marks the ones met (for the starts after the root's search). Then the
-  // jump pointers give way to the dominators by ordinal.
-  const vertex = label;
+  // A second search down the tree edges, in the same order, meets the vertices in the same
+  // order: it writes the vertex of each number (into the lists' buffer when it is large
+  // enough) and its parent's number again (path compression overwrote the parents). A bit
+  // per vertex marks the ones met, for the starts after the root's search.
+  const vertex = listed >= size ? new Uint32Array(predFrom.buffer, 0, size) : new Uint32Array(size);
   vertex[0] = 0;
   const met = new Uint8Array((size + 7) >>> 3);
   let k = 0;
-  const renumber = (start: number): void => {
+  const renumber = (start: number, parentNumber: number): void => {
     met[start >>> 3]! |= 1 << (start & 7);
     vertex[++k] = start;
+    parent[k] = parentNumber;
     let v = start;
+    let pv = k;
     let e = firstEdge[v - 1]!;
     let end = firstEdge[v]!;
     let depth = 0;
@@ -591,51 +574,90 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
         if (k === n) throw new Error('dominators: the second search met more vertices than the first');
         met[w >>> 3]! |= 1 << (w & 7);
         vertex[++k] = w;
-        if (2 * depth + 2 > path.length) {
+        parent[k] = pv;
+        if (3 * depth + 3 > path.length) {
           const grown = new Uint32Array(path.length * 2);
           grown.set(path);
           path = grown;
         }
-        path[2 * depth] = v;
-        path[2 * depth + 1] = e + 1;
+        path[3 * depth] = v;
+        path[3 * depth + 1] = pv;
+        path[3 * depth + 2] = e + 1;
         depth++;
         v = w;
+        pv = k;
         e = firstEdge[w - 1]!;
         end = firstEdge[w]!;
         continue search;
       }
       if (depth === 0) return;
       depth--;
-      v = path[2 * depth]!;
-      e = path[2 * depth + 1]!;
+      v = path[3 * depth]!;
+      pv = path[3 * depth + 1]!;
+      e = path[3 * depth + 2]!;
       end = firstEdge[v]!;
     }
   };
   met[r >>> 3]! |= 1 << (r & 7);
   vertex[++k] = r;
-  for (const e of rootEdges.edges) if ((tree[e >>> 3]! & (1 << (e & 7))) !== 0) renumber((edgeWord[e]! & toMask) + 1);
+  for (const e of rootEdges.edges) if ((tree[e >>> 3]! & (1 << (e & 7))) !== 0) renumber((edgeWord[e]! & toMask) + 1, 1);
   if (retainedBit !== undefined) {
     for (let v = 1; v <= n; v++) {
       if (met[v >>> 3]! & (1 << (v & 7))) continue;
       const o = v - 1;
-      if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) renumber(v);
+      if ((retainedBit[o >>> 3]! & (1 << (o & 7))) === 0) renumber(v, 1);
     }
-    for (let v = 1; v <= n; v++) if ((met[v >>> 3]! & (1 << (v & 7))) === 0) vertex[++k] = v;
+    for (let v = 1; v <= n; v++) {
+      if ((met[v >>> 3]! & (1 << (v & 7))) !== 0) continue;
+      vertex[++k] = v;
+      parent[k] = 1;
+    }
   }
-  const dominators = jump.subarray(0, n);
+  if (k !== n) throw new Error(`dominators: the second search met ${k} vertices of ${n}`);
+
+  // Immediate dominators, in depth-first order: the nearest ancestor of the parent, in the
+  // dominator tree built so far, whose number is at most the semidominator. Numbers only
+  // fall going up, so the search follows skew-binary jump pointers (Myers): O(log depth)
+  // per vertex even down long chains, where a step-by-step walk would be quadratic. The
+  // labels give way to the jump pointers, each semidominator (at predFirst[i + 1]) to the
+  // depth once read, and the parents to the dominators.
+  const jump = label;
+  parent[1] = 1;
+  jump[1] = 1;
+  predFirst[2] = 0;
+  for (let i = 2; i <= searched; i++) {
+    const sw = predFirst[i + 1]!;
+    let d = parent[i]!;
+    while (d > sw) {
+      const j = jump[d]!;
+      d = j > sw ? j : parent[d]!;
+    }
+    parent[i] = d;
+    const dd = predFirst[d + 1]!;
+    predFirst[i + 1] = dd + 1;
+    const jd = jump[d]!;
+    const djd = predFirst[jd + 1]!;
+    const jjd = jump[jd]!;
+    jump[i] = dd - djd === djd - predFirst[jjd + 1]! ? jjd : d;
+  }
+
+  // Back to ordinals: the dominators take the place of the depths.
+  const dominators = predFirst.subarray(0, n);
   for (let i = 1; i <= n; i++) dominators[vertex[i]! - 1] = vertex[parent[i]!]! - 1;
   // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits,
-  // so does every sum, and the spent parent array takes them instead of a new array of doubles.
+  // so does every sum, and the spent jump pointers take them instead of a new array of
+  // doubles. Children are added to their dominator before it is, in reverse depth-first order.
   const sizes = shallowSizes();
   // (Sizes are moved, never copied: the shallow sizes add up to the self sizes' total.)
-  const retained = s.totalSize() <= 0xffffffff ? parent.subarray(0, n) : new Float64Array(n);
+  const retained = s.totalSize() <= 0xffffffff ? jump.subarray(0, n) : new Float64Array(n);
   expandSizes(sizes, retained);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
-  const spent = [label.buffer, predFrom.buffer];
-  if (retained instanceof Uint32Array) spent.push(predFirst.buffer);
+  const spent = [parent.buffer, predFrom.buffer];
+  if (vertex.buffer !== predFrom.buffer) spent.push(vertex.buffer);
+  if (retained instanceof Float64Array) spent.push(jump.buffer);
   return { dominators, retained, spent };
 }
 
