@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progress } from '../src/index.js';
 import { knownHeap, tempDir } from './fixtures.js';
+import { NO_NODE, type Locations } from '../src/snapshot/locations.js';
 import { syntheticSnapshot, type SyntheticNode } from './synthetic.js';
 
 const tricky = ['quote " inside', 'back\\\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
@@ -119,34 +120,70 @@ test('number sections (samples, locations) parse exactly, signs included, whatev
     for (let i = 0; i < bytes.length; i += size) parser.write(bytes.subarray(i, i + size));
     const data = parser.end();
     assert.deepEqual([...data.samples], samples, `samples with chunks of ${size}`);
-    assert.deepEqual([...data.locations], locations, `locations with chunks of ${size}`);
+    assert.deepEqual(locationRows(data.locations), expectedRows(locations, data.nodeFieldCount, data.nodeCount), `locations with chunks of ${size}`);
   }
   const broken = Buffer.from(JSON.stringify(parsed).replace('"samples":[-5,', '"samples":[-5x,'));
   const at = broken.indexOf('-5x') + 2;
   assert.throws(() => new SnapshotParser().write(broken), new RegExp(`unexpected 'x' in the "samples" array \\(at byte ${at}\\)`));
 });
 
-test('locations: 32-bit while every value fits, more rows than nodes, and wider values after 32-bit ones', () => {
+/** Each location row as [node ordinal or NO_NODE, script id, line, column]. */
+function locationRows(l: Locations): number[][] {
+  const out: number[][] = [];
+  for (let r = 0; r < l.rows.length; r += 2) {
+    const p = 3 * l.rows[r + 1]!;
+    out.push([l.rows[r]!, l.places[p]!, l.places[p + 1]!, l.places[p + 2]!]);
+  }
+  return out;
+}
+
+/** The rows `locations` (four numbers a row, a partial last row dropped) should give. */
+function expectedRows(locations: number[], nodeFieldCount: number, nodeCount: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i + 4 <= locations.length; i += 4) {
+    const ordinal = locations[i]! / nodeFieldCount;
+    out.push([Number.isInteger(ordinal) && ordinal >= 0 && ordinal < nodeCount ? ordinal : NO_NODE, ...locations.slice(i + 1, i + 4)]);
+  }
+  return out;
+}
+
+test('locations: one place per distinct position, more rows than nodes, values beyond 32 bits, a partial row', () => {
   const parsed = JSON.parse(smallSnapshot());
   const nodes = parsed.snapshot.node_count as number;
-  const parse = (locations: number[], size: number): Uint32Array | Float64Array => {
+  const fieldCount = parsed.snapshot.meta.node_fields.length as number;
+  const parse = (locations: number[], size: number): Locations => {
     parsed.locations = locations;
     const bytes = Buffer.from(JSON.stringify(parsed));
     const parser = new SnapshotParser();
     for (let i = 0; i < bytes.length; i += size) parser.write(bytes.subarray(i, i + size));
     return parser.end().locations;
   };
-  // Three rows per node: more than the room reserved for one row per node.
-  const many = Array.from({ length: 12 * nodes }, (_, i) => (i * 7919) % 100_000);
-  const wide = [...many.slice(0, 40), 2 ** 32, 5, 0xffffffff, -3, 9];
+  // Three rows per node (more than the room reserved for one row per node), each node's
+  // offset and two others, at five positions in turn.
+  const many: number[] = [];
+  for (let i = 0; i < 3 * nodes; i++) many.push(i < nodes ? i * fieldCount : i * 7919, 1 + (i % 5), 10 * (i % 5), i % 5);
+  const wide = [...many.slice(0, 40), 2 ** 32, 5, 0xffffffff, -3, 2 * fieldCount, 2 ** 40, 2 ** 21 + 3, 2 ** 21, 9];
   for (const size of [3, 64, 100_000]) {
     const a = parse(many, size);
-    assert.ok(a instanceof Uint32Array, `32-bit locations with chunks of ${size}`);
-    assert.deepEqual([...a], many, `locations with chunks of ${size}`);
+    assert.deepEqual(locationRows(a), expectedRows(many, fieldCount, nodes), `locations with chunks of ${size}`);
+    assert.equal(a.places.length, 3 * 5, 'five distinct positions, each kept once');
+    assert.ok(locationRows(a).slice(0, nodes).every(([ordinal], i) => ordinal === i), 'the first rows name every node in turn');
     const b = parse(wide, size);
-    assert.ok(b instanceof Float64Array, `wide locations with chunks of ${size}`);
-    assert.deepEqual([...b], wide, `wide locations with chunks of ${size}`);
+    assert.deepEqual(locationRows(b), expectedRows(wide, fieldCount, nodes), `wide locations with chunks of ${size}`);
+    assert.equal(b.rows.length, 2 * 12, 'the partial last row is dropped');
   }
+  // A snapshot's own locations: where its functions are, one place per distinct position.
+  const snap = loadSync(knownHeap());
+  const counted = new Map<string, number>();
+  let located = 0;
+  for (let i = 0; i < snap.nodeCount; i++) {
+    const loc = snap.location(i);
+    if (loc === undefined) continue;
+    located++;
+    const key = `${loc.scriptId},${loc.line},${loc.column}`;
+    counted.set(key, (counted.get(key) ?? 0) + 1);
+  }
+  assert.ok(located > 100 && counted.size < located, `${located} located nodes at ${counted.size} positions`);
 });
 
 test('string chunks (as the inspector sends them) parse like bytes', () => {

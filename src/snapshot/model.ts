@@ -5,6 +5,7 @@
  */
 import { edgeNameAt, edgeNamesToArray, type EdgeNameArrays } from './edge-names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
+import { NO_NODE, type Locations } from './locations.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
 import { sizeAt, totalSize, type LargeSizes, type NodeSizes } from './ownership.js';
 import { ShallowJob } from './shallow-job.js';
@@ -146,8 +147,7 @@ export class HeapSnapshot {
   /** Script names by script id, used for qualified class names when known. */
   readonly scriptNames = new Map<number, string>();
 
-  private readonly locationData: Uint32Array | Float64Array;
-  private readonly locationFieldOffsets: { object: number; script: number; line: number; column: number; count: number };
+  private readonly locations: Locations;
   private locationIndex: { ordinals: Uint32Array; rows: Uint32Array } | undefined;
   private retainerIndex: RetainerIndex | undefined;
   private shallow: NodeSizes | undefined;
@@ -220,15 +220,7 @@ export class HeapSnapshot {
       shortcut: et('shortcut'),
       weak: et('weak'),
     };
-    this.locationData = data.locations;
-    const lf = data.locationFields;
-    this.locationFieldOffsets = {
-      object: lf.indexOf('object_index'),
-      script: lf.indexOf('script_id'),
-      line: lf.indexOf('line'),
-      column: lf.indexOf('column'),
-      count: lf.length,
-    };
+    this.locations = data.locations;
   }
 
   private progress(phase: string, done: number, total: number): void {
@@ -403,27 +395,22 @@ export class HeapSnapshot {
 
   /** Where the constructor of node `ordinal` (or the function, for closures) is defined, if recorded. */
   location(ordinal: number): SourceLocation | undefined {
-    const f = this.locationFieldOffsets;
-    if (f.object < 0 || f.count === 0 || this.locationData.length === 0) return undefined;
+    const { rows: located, places } = this.locations;
+    if (located.length === 0) return undefined;
     if (!this.locationIndex) {
-      const rows = this.locationData.length / f.count;
-      const order = Array.from({ length: rows }, (_, r) => r);
-      const ord = (r: number): number => this.locationData[r * f.count + f.object]! / this.nodeFieldCount;
-      order.sort((a, b) => ord(a) - ord(b));
+      // Rows come in no particular order: sorted by node, once, for binary search.
+      const order = Array.from({ length: located.length >>> 1 }, (_, r) => r);
+      order.sort((a, b) => located[2 * a]! - located[2 * b]!);
       this.locationIndex = {
-        ordinals: Uint32Array.from(order, ord),
+        ordinals: Uint32Array.from(order, (r) => located[2 * r]!),
         rows: Uint32Array.from(order),
       };
     }
     const { ordinals, rows } = this.locationIndex;
     const k = lowerBound(ordinals, ordinal);
     if (ordinals[k] !== ordinal) return undefined;
-    const base = rows[k]! * f.count;
-    return {
-      scriptId: this.locationData[base + f.script]!,
-      line: this.locationData[base + f.line]!,
-      column: this.locationData[base + f.column]!,
-    };
+    const p = 3 * located[2 * rows[k]! + 1]!;
+    return { scriptId: places[p]!, line: places[p + 1]!, column: places[p + 2]! };
   }
 
   /** DevTools' user roots: the root's non-synthetic children (global objects) and the DOM trees root. */
@@ -612,30 +599,24 @@ export class HeapSnapshot {
     if (this.qualifiedClassArray) return this.qualifiedClassArray;
     const classes = this.classIndexes();
     const out = Uint32Array.from(classes);
-    const f = this.locationFieldOffsets;
-    if (f.object >= 0 && f.count > 0) {
-      const rows = this.locationData.length / f.count;
-      const T = this.types;
-      const keys = new Map<string, number>();
-      for (let r = 0; r < rows; r++) {
-        const base = r * f.count;
-        const ordinal = this.locationData[base + f.object]! / this.nodeFieldCount;
-        if (!(ordinal < this.nodeCount) || this.nodeType[ordinal] !== T.object) continue;
-        const key = `${classes[ordinal]}@${this.locationData[base + f.script]},${this.locationData[base + f.line]},${this.locationData[base + f.column]}`;
-        let idx = keys.get(key);
-        if (idx === undefined) {
-          idx = this.strings.intern(
-            this.formatQualified(
-              this.strings.get(classes[ordinal]!),
-              this.locationData[base + f.script]!,
-              this.locationData[base + f.line]!,
-              this.locationData[base + f.column]!,
-            ),
-          );
-          keys.set(key, idx);
-        }
-        out[ordinal] = idx;
+    const { rows, places } = this.locations;
+    const T = this.types;
+    // A class and a place make one qualified name: keyed by one number when it fits.
+    const placeCount = places.length / 3;
+    const numeric = this.strings.size * placeCount < 2 ** 53;
+    const keys = new Map<number | string, number>();
+    for (let r = 0; r < rows.length; r += 2) {
+      const ordinal = rows[r]!;
+      if (ordinal === NO_NODE || this.nodeType[ordinal] !== T.object) continue;
+      const c = classes[ordinal]!;
+      const p = rows[r + 1]!;
+      const key = numeric ? c * placeCount + p : `${c}@${p}`;
+      let idx = keys.get(key);
+      if (idx === undefined) {
+        idx = this.strings.intern(this.formatQualified(this.strings.get(c), places[3 * p]!, places[3 * p + 1]!, places[3 * p + 2]!));
+        keys.set(key, idx);
       }
+      out[ordinal] = idx;
     }
     this.qualifiedClassArray = out;
     return out;

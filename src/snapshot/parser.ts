@@ -12,6 +12,7 @@
 import { EdgeNameWriter, edgeNameAt, NAMES_APART_FROM, type EdgeNameArrays } from './edge-names.js';
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
+import { LocationBuilder, noLocations, type Locations } from './locations.js';
 import { LARGE_SIZE, type LargeSizes } from './ownership.js';
 import { StringPool } from './strings.js';
 import { WasmNumbers } from './numbers.js';
@@ -88,12 +89,8 @@ export interface SnapshotData {
    */
   edgeWord: Uint32Array;
   strings: StringPool;
-  locationFields: string[];
-  /**
-   * The `locations` array as in the file (object_index is still a node array
-   * offset): 32-bit when every value fits, as in every snapshot V8 writes.
-   */
-  locations: Uint32Array | Float64Array;
+  /** The `locations` section: each row's node ordinal and place, and the distinct places (see ./locations.ts). */
+  locations: Locations;
   traceFunctionInfos: Float64Array;
   samples: Float64Array;
   /** Bytes read (after decompression). */
@@ -186,34 +183,13 @@ const MAX_KEY_BYTES = 4096;
 const PROGRESS_STEP = 8 * 1024 * 1024;
 
 /**
- * A growable array of numbers (for the small sections: locations, samples,
- * trace infos; and for what few nodes have: large self sizes, detachedness
- * marks). A {@link NumberList.compact} list moves each chunk's numbers
- * out of `data` into 32-bit storage sized by an upper bound, so that no
- * doubled or trimmed copy is left for the garbage collector (the `locations`
- * of a 2 GB snapshot are over 60 MB as 32-bit numbers).
+ * A growable array of numbers (for the small sections: samples, trace infos,
+ * and, a chunk at a time, locations; and for what few nodes have: large self
+ * sizes, detachedness marks).
  */
 class NumberList {
   data = new Float64Array(1024);
   length = 0;
-  /** A compact list's numbers so far, while every one is a 32-bit unsigned integer. */
-  private u32: Uint32Array | undefined;
-  private u32Length = 0;
-
-  /**
-   * A list stored as 32-bit unsigned integers while every value is one, in
-   * an array of `bound` entries allocated up front: its pages take memory
-   * only as they fill. Call {@link settle} after each chunk.
-   */
-  static compact(bound: number): NumberList {
-    const list = new NumberList();
-    try {
-      list.u32 = new Uint32Array(bound);
-    } catch {
-      // Too large to reserve: a plain list.
-    }
-    return list;
-  }
 
   /** Appends one number. */
   push(v: number): void {
@@ -234,63 +210,30 @@ class NumberList {
     this.data = d;
   }
 
-  /** Moves the numbers in `data` to a compact list's storage (nothing for other lists). */
-  settle(): void {
-    const u32 = this.u32;
-    if (u32 === undefined) return;
-    const data = this.data;
-    const m = this.length;
-    if (!allUint32(data, m)) {
-      this.widen();
-      return;
-    }
-    let store = u32;
-    if (this.u32Length + m > store.length) {
-      store = new Uint32Array(Math.max(store.length * 2, this.u32Length + m));
-      store.set(u32.subarray(0, this.u32Length));
-      this.u32 = store;
-    }
-    store.set(data.subarray(0, m), this.u32Length);
-    this.u32Length += m;
-    this.length = 0;
-  }
-
-  /** A value that is not a 32-bit unsigned integer: the list goes on as a plain one. */
-  private widen(): void {
-    const kept = this.u32Length;
-    const d = new Float64Array(Math.max(1024, 2 * (kept + this.length)));
-    d.set(this.u32!.subarray(0, kept));
-    d.set(this.data.subarray(0, this.length), kept);
-    this.data = d;
-    this.length += kept;
-    this.u32 = undefined;
-    this.u32Length = 0;
-  }
+  /** Called after each chunk's numbers: a list that moves them elsewhere does it here. */
+  settle(): void {}
 
   toArray(): Float64Array {
     return this.data.slice(0, this.length);
   }
-  /** As {@link toArray}, but in half the memory when all values are 32-bit unsigned integers. */
-  toCompactArray(): Uint32Array | Float64Array {
-    // A compact list's storage is returned as a view: copying it to trim would leave the
-    // whole array as garbage.
-    if (this.u32 !== undefined) return this.u32.subarray(0, this.u32Length);
-    const data = this.data;
-    const length = this.length;
-    if (!allUint32(data, length)) return this.toArray();
-    const out = new Uint32Array(length);
-    out.set(data.subarray(0, length));
-    return out;
-  }
 }
 
-/** Whether `data[0 .. length)` are all 32-bit unsigned integers. */
-function allUint32(data: Float64Array, length: number): boolean {
-  for (let i = 0; i < length; i++) {
-    const v = data[i]!;
-    if (v >>> 0 !== v) return false;
+/** The `locations` numbers: after each chunk, the complete rows go to the builder, and the list keeps the rest. */
+class LocationList extends NumberList {
+  constructor(private readonly builder: LocationBuilder) {
+    super();
   }
-  return true;
+
+  override settle(): void {
+    const used = this.builder.addRows(this.data, this.length);
+    if (used === 0) return;
+    this.data.copyWithin(0, used, this.length);
+    this.length -= used;
+  }
+
+  finish(): Locations {
+    return this.builder.finish();
+  }
 }
 
 /**
@@ -381,7 +324,7 @@ export class SnapshotParser {
   private edgeWord: Uint32Array | undefined;
   private strings = new StringPool(4096);
   private numbers: NumberList | undefined;
-  private locations: NumberList | undefined;
+  private locations: LocationList | undefined;
   private samples: NumberList | undefined;
   private traceInfos: NumberList | undefined;
 
@@ -706,10 +649,9 @@ export class SnapshotParser {
       case 'trace_function_infos':
         expectArray();
         if (key === 'locations') {
-          // V8 writes one location per function: at most one row per node.
-          const fields = this.header?.meta.location_fields?.length ?? 0;
-          this.numbers = fields > 0 && this.nodeCount > 0 ? NumberList.compact(fields * this.nodeCount) : new NumberList();
-          this.locations = this.numbers;
+          this.numbers = this.locations = new LocationList(
+            new LocationBuilder((this.header?.meta.location_fields ?? []).map(String), this.nfc, this.nodeCount),
+          );
         } else {
           this.numbers = new NumberList();
           if (key === 'samples') this.samples = this.numbers;
@@ -1354,8 +1296,7 @@ export class SnapshotParser {
       edgeNames,
       edgeWord,
       strings,
-      locationFields: (this.header.meta.location_fields ?? []).map(String),
-      locations: this.locations?.toCompactArray() ?? new Uint32Array(0),
+      locations: this.locations?.finish() ?? noLocations(),
       traceFunctionInfos: this.traceInfos?.toArray() ?? new Float64Array(0),
       samples: this.samples?.toArray() ?? new Float64Array(0),
       byteLength: at,

@@ -72,18 +72,22 @@ function parseOne(): SnapshotData {
 
 /**
  * `data` with each typed array that is a view into a larger buffer of its own
- * (the locations are a view of an array sized by an upper bound) replaced by
- * a trimmed copy: posted as it is, a view takes its whole buffer along.
+ * (the location rows are a view of an array sized by an upper bound) replaced
+ * by a trimmed copy: posted as it is, a view takes its whole buffer along.
  */
 function trimmed(data: SnapshotData): SnapshotData {
   const out: Record<string, unknown> = { ...data };
   for (const [key, v] of Object.entries(data)) {
-    // (Not a Buffer, whose `slice` is a view.)
-    if (ArrayBuffer.isView(v) && !Buffer.isBuffer(v) && v.buffer instanceof ArrayBuffer && v.byteLength !== v.buffer.byteLength) {
-      out[key] = (v as Uint8Array).slice();
-    }
+    if (ArrayBuffer.isView(v)) out[key] = trim(v);
   }
+  out.locations = { rows: trim(data.locations.rows), places: trim(data.locations.places) };
   return out as unknown as SnapshotData;
+}
+
+function trim<T extends ArrayBufferView>(v: T): T {
+  // (Not a Buffer, whose `slice` is a view.)
+  const partial = !Buffer.isBuffer(v) && v.buffer instanceof ArrayBuffer && v.byteLength !== v.buffer.byteLength;
+  return partial ? ((v as unknown as Uint8Array).slice() as unknown as T) : v;
 }
 
 /** Every buffer of `data` that is wholly its own, for the transfer list (views into a shared pool are copied). */
@@ -94,6 +98,8 @@ function buffersOf(data: SnapshotData, parts: StringPoolParts): ArrayBuffer[] {
   };
   for (const v of Object.values(data)) if (ArrayBuffer.isView(v)) add(v);
   for (const v of Object.values(data.edgeNames)) add(v);
+  add(data.locations.rows);
+  add(data.locations.places);
   add(parts.starts);
   add(parts.lengths);
   for (const b of parts.blocks) add(b);
