@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progress } from '../src/index.js';
 import { knownHeap, tempDir } from './fixtures.js';
-import { NO_NODE, type Locations } from '../src/snapshot/locations.js';
+import { NO_NODE, sortLocations, type Locations } from '../src/snapshot/locations.js';
 import { syntheticSnapshot, type SyntheticNode } from './synthetic.js';
 
 const tricky = ['quote " inside', 'back\\\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
@@ -172,6 +172,20 @@ test('locations: one place per distinct position, more rows than nodes, values b
     assert.deepEqual(locationRows(b), expectedRows(wide, fieldCount, nodes), `wide locations with chunks of ${size}`);
     assert.equal(b.rows.length, 2 * 12, 'the partial last row is dropped');
   }
+  // A node with two rows is found at the first; rows that name no node are left out; the
+  // sort by one number and the sort by comparison (for more nodes times rows than a double
+  // counts exactly) agree.
+  const twice = [1 * fieldCount, 3, 30, 3, 7 * fieldCount + 1, 4, 40, 4, 1 * fieldCount, 5, 50, 5, 0, 6, 60, 6];
+  parsed.locations = twice;
+  const snapTwice = parseChunks([JSON.stringify(parsed)]);
+  assert.deepEqual(snapTwice.location(1), { scriptId: 3, line: 30, column: 3 });
+  assert.deepEqual(snapTwice.location(0), { scriptId: 6, line: 60, column: 6 });
+  assert.equal(snapTwice.location(7), undefined);
+  const rows = parse(many, 100_000).rows;
+  const fast = sortLocations(rows, nodes);
+  assert.deepEqual(sortLocations(rows, 2 ** 53), fast);
+  assert.equal(fast.ordinals.length, rows.length / 2 - many.filter((v, i) => i % 4 === 0 && (v % fieldCount !== 0 || v / fieldCount >= nodes)).length);
+  assert.ok(fast.ordinals.every((o, i) => i === 0 || fast.ordinals[i - 1]! <= o));
   // A snapshot's own locations: where its functions are, one place per distinct position.
   const snap = loadSync(knownHeap());
   const counted = new Map<string, number>();

@@ -139,3 +139,29 @@ export class LocationBuilder {
     return { rows: this.rows.subarray(0, 2 * this.rowCount), places: this.places.slice(0, 3 * this.placeCount) };
   }
 }
+
+/**
+ * The rows that name a node, sorted by node (and, for a node with more than
+ * one, in file order): their ordinals and row numbers, for binary search.
+ */
+export function sortLocations(rows: Uint32Array, nodeCount: number): { ordinals: Uint32Array; rows: Uint32Array } {
+  const count = rows.length >>> 1;
+  let order: Uint32Array;
+  if (nodeCount * count < 2 ** 53) {
+    // Node and row in one number, sorted natively: several times quicker than a comparator.
+    const keys = new Float64Array(count);
+    let m = 0;
+    for (let r = 0; r < count; r++) if (rows[2 * r] !== NO_NODE) keys[m++] = rows[2 * r]! * count + r;
+    const sorted = keys.subarray(0, m).sort();
+    order = new Uint32Array(m);
+    for (let i = 0; i < m; i++) order[i] = sorted[i]! % count;
+  } else {
+    const kept: number[] = [];
+    for (let r = 0; r < count; r++) if (rows[2 * r] !== NO_NODE) kept.push(r);
+    kept.sort((a, b) => rows[2 * a]! - rows[2 * b]! || a - b);
+    order = Uint32Array.from(kept);
+  }
+  const ordinals = new Uint32Array(order.length);
+  for (let i = 0; i < order.length; i++) ordinals[i] = rows[2 * order[i]!]!;
+  return { ordinals, rows: order };
+}

@@ -5,7 +5,7 @@
  */
 import { edgeNameAt, edgeNamesToArray, type EdgeNameArrays } from './edge-names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
-import { NO_NODE, type Locations } from './locations.js';
+import { NO_NODE, sortLocations, type Locations } from './locations.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
 import { sizeAt, totalSize, type LargeSizes, type NodeSizes } from './ownership.js';
 import { ShallowJob } from './shallow-job.js';
@@ -398,13 +398,7 @@ export class HeapSnapshot {
     const { rows: located, places } = this.locations;
     if (located.length === 0) return undefined;
     if (!this.locationIndex) {
-      // Rows come in no particular order: sorted by node, once, for binary search.
-      const order = Array.from({ length: located.length >>> 1 }, (_, r) => r);
-      order.sort((a, b) => located[2 * a]! - located[2 * b]!);
-      this.locationIndex = {
-        ordinals: Uint32Array.from(order, (r) => located[2 * r]!),
-        rows: Uint32Array.from(order),
-      };
+      this.locationIndex = sortLocations(located, this.nodeCount);
     }
     const { ordinals, rows } = this.locationIndex;
     const k = lowerBound(ordinals, ordinal);
