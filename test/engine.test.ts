@@ -137,6 +137,48 @@ test('dominators of known objects', () => {
   assert.equal(property(valueEdge.to, 'v').name, 'weak value');
 });
 
+test('a retainer chain through a WeakMap key names the entry, not V8\'s edge name', () => {
+  const nodes: SyntheticNode[] = [
+    ['synthetic', ''],
+    ['object', 'Window'],
+    ['object', 'WeakMap'],
+    ['array', '(object elements)'],
+    ['object', 'Key'],
+    ['object', 'Value'],
+  ].map(([type, name], i) => ({ type: type!, name: name!, id: 1 + 2 * i, size: 10 }));
+  const pair = (n: number): string => `${n} / part of key (Key @9) -> value (Value @11) pair in WeakMap (table @7)`;
+  const edges: SyntheticEdge[] = [
+    [0, 'shortcut', 'w', 1],
+    [1, 'property', 'weak', 2],
+    [1, 'property', 'key', 4],
+    [2, 'internal', 'table', 3],
+    [3, 'weak', '1', 4],
+    [3, 'internal', pair(1), 5],
+    [4, 'internal', pair(2), 5],
+  ];
+  const s = parseChunks([syntheticSnapshot(nodes, edges)]);
+  const chain = s.findBackrefChain(s.node(5));
+  assert.ok(chain.found);
+  assert.deepEqual(
+    chain.steps.map((st) => [st.from.name, st.path, st.to.name]),
+    [
+      ['Window', '.key', 'Key'],
+      ['Key', '(as WeakMap key)', 'Value'],
+    ],
+  );
+  // Through the table instead (the key's edge gone), the step is the WeakMap's entry.
+  const tableOnly = parseChunks([syntheticSnapshot(nodes, edges.slice(0, -1))]);
+  const viaTable = tableOnly.findBackrefChain(tableOnly.node(5));
+  assert.ok(viaTable.found);
+  assert.deepEqual(
+    viaTable.steps.map((st) => [st.from.name, st.path, st.to.name]),
+    [
+      ['Window', '.weak', 'WeakMap'],
+      ['WeakMap', '.get(Key@9)', 'Value'],
+    ],
+  );
+});
+
 test('per-class retained sizes do not double count nested instances', () => {
   const s = snap();
   const stats = s.census({ retainedSizes: true });

@@ -322,6 +322,13 @@ export function collapseChain(snap: HeapSnapshot, ordinals: readonly number[], e
         continue;
       }
     }
+    if (t === ET.internal && tableOwnerOf(snap, from) < 0 && snap.weakMapEdgeNames().isEntry(snap.edgeNameAt(e))) {
+      // V8's edge from a WeakMap key to its value (named after the whole entry): the value
+      // lives as long as the key does, as the reference graphs label it.
+      steps.push(step(snap, from, mid, 'as WeakMap key', 'entry'));
+      i += 1;
+      continue;
+    }
     const kindName = snap.edgeTypeName(e);
     const kind: LogicalKind = (['property', 'element', 'context', 'internal', 'hidden', 'shortcut', 'weak'] as const).find((k) => k === kindName) ?? 'internal';
     steps.push(step(snap, from, mid, rawEdgeLabel(snap, e), kind));
