@@ -11,6 +11,7 @@
  * A module of its own, like ./edge-word.ts, so that the worker threads can
  * read and write edge names without loading the parser.
  */
+import { lowerBound } from './search.js';
 
 /** Names from this value up are kept apart (their high byte reads 0xff). */
 export const NAMES_APART_FROM = 0xff0000;
@@ -36,13 +37,7 @@ export function edgeNameAt(names: EdgeNameArrays, e: number): number {
 /** The name of edge `e`, one of those kept apart. */
 function apartName(names: EdgeNameArrays, e: number): number {
   const edges = names.apartEdges;
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid]! < e) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(edges, e);
   if (lo === edges.length || edges[lo] !== e) throw new Error(`edge ${e} is marked as having its name kept apart, but it is not there`);
   return names.apartNames[lo]!;
 }

@@ -1098,8 +1098,8 @@ export class SnapshotParser {
     // At most one number per two bytes, up to the array's end when it is in this chunk (a
     // number holds no ']'): room for this chunk's numbers up front, and no more, so that a
     // short array (`samples` is often empty) takes a short list.
-    const close = buf.indexOf(93, i);
-    list.reserve(((close >= 0 && close < end ? close : end) - i + 1) >>> 1);
+    const close = findByte(buf, 93, i, end);
+    list.reserve(((close >= 0 ? close : end) - i + 1) >>> 1);
     const data = list.data;
     let n = list.length;
     const fast = this.fast;

@@ -252,7 +252,10 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
         if (mask[to] !== 0) continue;
         const et = edgeWord[e]! >>> typeShift;
         if (et === eWeak) continue;
-        if (respectClosed && et === eInternal && (g.edgeNameAt(e) === fastCache || g.edgeNameAt(e) === slowCache)) continue;
+        if (respectClosed && et === eInternal) {
+          const name = g.edgeNameAt(e);
+          if (name === fastCache || name === slowCache) continue;
+        }
         if (fromShape) {
           const tt = nodeType[to]!;
           if (tt === tString || tt === tCons || tt === tSliced) continue;
