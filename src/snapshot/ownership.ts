@@ -92,6 +92,13 @@ function largeSizesOf(map: Map<number, number>): LargeSizes {
   return { ordinals, sizes };
 }
 
+/** The number of bits set in a 32-bit word. */
+function bitCount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
 /**
  * Moves the self size of internal arrays and hidden objects owned by exactly
  * one other object (through non-weak edges) into that owner. `small` holds the
@@ -106,40 +113,52 @@ export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?:
   const n = nodeType.length;
   const UNVISITED = 0xffffffff;
   const MULTIPLE = 0xfffffffe;
-  // Only these nodes can be owned; one byte per node tells them apart, so the
-  // edge scan reads the small type array rather than the owners.
-  // Both in one buffer of at least ALWAYS_MAPPED bytes, which the C allocator gives back to
-  // the system when it is freed (see ALWAYS_MAPPED); the pass runs on a worker thread while
-  // the dominators are computed, when the process is at its largest.
-  const buffer = new ArrayBuffer(Math.max(5 * n, ALWAYS_MAPPED));
-  const owners = new Uint32Array(buffer, 0, n);
-  const ownable = new Uint8Array(buffer, 4 * n, n);
-  for (let i = 0; i < n; i++) {
-    const t = nodeType[i];
-    if (t === hidden || t === array || (t === native && nodeName[i] === externalStringData)) {
-      ownable[i] = 1;
-      owners[i] = UNVISITED;
-    } else owners[i] = i;
+  // Only these nodes can be owned (about one in eight): a bit per node tells them apart, so
+  // the edge scan reads a small array, and only they have an owner word, found by their
+  // rank among them: the count before each group of 32 nodes, plus the bits below in the
+  // group's word. All in one buffer of at least ALWAYS_MAPPED bytes, which the C allocator
+  // gives back to the system when it is freed (see ALWAYS_MAPPED); the pass runs on a worker
+  // thread while the dominators are computed, when the process is at its largest. (Room is
+  // reserved for an owner word per node, but only the pages written take memory.)
+  const groups = (n + 31) >>> 5;
+  const buffer = new ArrayBuffer(Math.max(4 * (2 * groups + n), ALWAYS_MAPPED));
+  const ownable = new Int32Array(buffer, 0, groups);
+  const before = new Uint32Array(buffer, 4 * groups, groups);
+  let ranked = 0;
+  for (let g = 0; g < groups; g++) {
+    before[g] = ranked;
+    let word = 0;
+    for (let i = g << 5, end = Math.min(n, i + 32); i < end; i++) {
+      const t = nodeType[i];
+      if (t === hidden || t === array || (t === native && nodeName[i] === externalStringData)) word |= 1 << (i & 31);
+    }
+    ownable[g] = word;
+    ranked += bitCount(word);
   }
+  const owners = new Uint32Array(buffer, 8 * groups, ranked);
+  owners.fill(UNVISITED);
+  /** The owner word of ownable node `i`. */
+  const slot = (i: number): number => before[i >>> 5]! + bitCount(ownable[i >>> 5]! & ((1 << (i & 31)) - 1));
   // Ownership flows from each owner in turn; the stack only ever holds owned nodes on their
   // way (each is pushed at most twice: when first reached, and when it becomes shared).
   let stack = new Uint32Array(1024);
   for (let root = 0; root < n; root++) {
-    if (ownable[root] !== 0) continue;
+    if ((ownable[root >>> 5]! & (1 << (root & 31))) !== 0) continue;
     if (tick !== undefined && (root & 0xfffff) === 0) tick();
     let top = 0;
     stack[top++] = root;
     while (top > 0) {
       const id = stack[--top]!;
-      const owner = owners[id]!;
+      const owner = id === root ? root : owners[slot(id)]!;
       const end = firstEdge[id + 1]!;
       for (let e = firstEdge[id]!; e < end; e++) {
         const word = edgeWord[e]!;
         const target = word & toMask;
-        if (ownable[target] === 0 || word >>> typeShift === weak) continue;
-        const current = owners[target]!;
-        if (current === UNVISITED) owners[target] = owner;
-        else if (current !== owner && current !== MULTIPLE) owners[target] = MULTIPLE;
+        if ((ownable[target >>> 5]! & (1 << (target & 31))) === 0 || word >>> typeShift === weak) continue;
+        const k = slot(target);
+        const current = owners[k]!;
+        if (current === UNVISITED) owners[k] = owner;
+        else if (current !== owner && current !== MULTIPLE) owners[k] = MULTIPLE;
         else continue;
         if (top === stack.length) {
           const grown = new Uint32Array(stack.length * 2);
@@ -156,9 +175,9 @@ export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?:
   const large = new Map<number, number>();
   const { ordinals, sizes } = input.selfSizes.large;
   for (let k = 0; k < ordinals.length; k++) large.set(ordinals[k]!, sizes[k]!);
-  for (let i = 0; i < n; i++) {
-    if (ownable[i] === 0) continue;
-    const owner = owners[i]!;
+  for (let i = 0, k = 0; i < n; i++) {
+    if ((ownable[i >>> 5]! & (1 << (i & 31))) === 0) continue;
+    const owner = owners[k++]!;
     if (owner === UNVISITED || owner === MULTIPLE) continue;
     if (owner === root || nodeType[owner] === synthetic) continue;
     let moved = small[i]!;
