@@ -58,14 +58,18 @@ export interface CensusResultOptions extends CensusOptions {
   retainedSizes?: boolean;
 }
 
-/** Ordinals of the nodes selected by `options` (in snapshot order), as a mask. */
+/** The nodes selected by `options`, as a mask: `mask[ordinal]` is 1 for each, 0 for the others. */
 export function selectNodes(snap: HeapSnapshot, options: CensusOptions = {}): Uint8Array {
-  return markNodes(snap, options, new Uint8Array(snap.nodeCount));
+  const bits = markNodes(snap, options);
+  const mask = new Uint8Array(snap.nodeCount);
+  for (let i = 0; i < mask.length; i++) mask[i] = (bits[i >>> 3]! >>> (i & 7)) & 1;
+  return mask;
 }
 
-/** Sets `mask[i]` to 1 for each node selected by `options` (the others are left at 0). */
-function markNodes(snap: HeapSnapshot, options: CensusOptions, mask: Uint8Array): Uint8Array {
+/** The nodes selected by `options`, a bit each (bit `i & 7` of byte `i >>> 3`). */
+function markNodes(snap: HeapSnapshot, options: CensusOptions): Uint8Array {
   const n = snap.nodeCount;
+  const bits = new Uint8Array((n + 7) >>> 3);
   // DevTools' self sizes move the size of internal arrays to their owner;
   // nodes the user can see are never owned, so their DevTools size is zero
   // only if their own size is (and that index is built only then).
@@ -85,7 +89,7 @@ function markNodes(snap: HeapSnapshot, options: CensusOptions, mask: Uint8Array)
       shallow ??= snap.shallowSizes();
       if (shallow.small[i] === 0) return;
     }
-    mask[i] = 1;
+    bits[i >>> 3]! |= 1 << (i & 7);
   };
   if (options.objects) {
     for (const o of options.objects) {
@@ -97,9 +101,9 @@ function markNodes(snap: HeapSnapshot, options: CensusOptions, mask: Uint8Array)
   }
   const filter = options.filter;
   if (filter) {
-    for (let i = 0; i < n; i++) if (mask[i] && !filter(snap.node(i))) mask[i] = 0;
+    for (let i = 0; i < n; i++) if ((bits[i >>> 3]! & (1 << (i & 7))) !== 0 && !filter(snap.node(i))) bits[i >>> 3]! &= ~(1 << (i & 7));
   }
-  return mask;
+  return bits;
 }
 
 function classArray(snap: HeapSnapshot, options: CensusOptions): Uint32Array {
@@ -121,18 +125,17 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   const shallowSmall = shallow.small;
   const distances = options.distances ? snap.distances() : undefined;
   // Aggregate by dense class number (one per class string index) into typed arrays;
-  // decode each class name once. `selected` marks the selected nodes (a byte each, in a
-  // buffer the dominator build is done with when there is one); `slots` keeps each class
-  // string index's number plus one (0 for classes with no selected node).
+  // decode each class name once. `selected` marks the selected nodes, a bit each; `slots`
+  // keeps each class string index's number plus one (0 for classes with no selected node).
   const n = snap.nodeCount;
-  const selected = markNodes(snap, options, new Uint8Array(snap.scratch(n), 0, n));
+  const selected = markNodes(snap, options);
   const slots = new Int32Array(snap.strings.size);
   const keys: number[] = [];
   let countOf = new Float64Array(256);
   let selfOf = new Float64Array(256);
   let distanceOf = new Int32Array(256);
   for (let i = 0; i < n; i++) {
-    if (selected[i] === 0) continue;
+    if ((selected[i >>> 3]! & (1 << (i & 7))) === 0) continue;
     const c = classes[i]!;
     let k = slots[c]! - 1;
     if (k < 0) {
@@ -160,7 +163,6 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
     }
   }
   const retained = options.retainedSizes ? classRetainedSizes(snap, { selected, classes, slots }, keys.length) : undefined;
-  snap.lendScratch([selected.buffer as ArrayBuffer]);
   const out = new Map<string, ClassStats>();
   keys.forEach((c, k) => {
     const name = snap.strings.get(c);
@@ -183,7 +185,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
 
 /** The census's selection: which nodes count, and the number of each node's class. */
 export interface ClassNumbers {
-  /** 1 for each selected node, 0 for the others. */
+  /** A bit for each node (bit `i & 7` of byte `i >>> 3`), set when it is selected. */
   selected: Uint8Array;
   /** Class string index of every node (see `HeapSnapshot.classIndexes`). */
   classes: Uint32Array;
@@ -199,47 +201,55 @@ export interface ClassNumbers {
  */
 export function classRetainedSizes(snap: HeapSnapshot, numbers: ClassNumbers, classCount: number): Float64Array {
   const { selected, classes, slots } = numbers;
-  const classOf = (v: number): number => (selected[v] === 0 ? -1 : slots[classes[v]!]! - 1);
+  const classOf = (v: number): number => ((selected[v >>> 3]! & (1 << (v & 7))) === 0 ? -1 : slots[classes[v]!]! - 1);
   const retained = snap.retainedSizes();
-  const { first, nodes } = snap.dominated();
+  const tree = snap.dominated();
   const totals = new Float64Array(classCount);
   const active = new Uint8Array(classCount);
-  // Stack entries: ordinal, or ~ordinal to mark leaving a node whose class became active.
-  let stack = new Int32Array(1024);
+  // A depth-first walk with one frame per level of the tree (not one per child waiting to
+  // be visited: the root alone dominates a large share of the heap). A frame holds the
+  // node, its next child's position in `nodes`, and the class it made active (-1 if none).
+  let frames = new Int32Array(3 * 256);
   let top = 0;
-  stack[top++] = snap.rootOrdinal;
-  while (top > 0) {
-    const v = stack[--top]!;
-    if (v < 0) {
-      active[classOf(~v)] = 0;
-      continue;
-    }
+  /** Counts node `v`, and opens a frame for its children if it has any. */
+  const enter = (v: number): void => {
     const d = classOf(v);
-    const from = first[v]!;
-    const to = first[v + 1]!;
-    const need = top + (to - from) + 1;
-    if (need > stack.length) {
-      const grown = new Int32Array(Math.max(need, stack.length * 2));
-      grown.set(stack.subarray(0, top));
-      stack = grown;
-    }
+    const from = tree.start(v);
+    const hasChildren = tree.start(v + 1) > from;
+    let made = -1;
     if (d >= 0 && active[d] === 0) {
       totals[d]! += retained[v]!;
-      if (to > from) {
-        active[d] = 1;
-        stack[top++] = ~v;
-      }
+      if (hasChildren) active[(made = d)] = 1;
     }
-    for (let k = from; k < to; k++) {
-      const u = nodes[k]!;
-      if (first[u] !== first[u + 1]) {
-        stack[top++] = u;
-        continue;
-      }
-      // A leaf (most nodes are): counted here rather than pushed and popped.
-      const c = classOf(u);
-      if (c >= 0 && active[c] === 0) totals[c]! += retained[u]!;
+    if (!hasChildren) return;
+    if (top + 3 > frames.length) {
+      const grown = new Int32Array(frames.length * 2);
+      grown.set(frames);
+      frames = grown;
     }
+    frames[top++] = v;
+    frames[top++] = from;
+    frames[top++] = made;
+  };
+  enter(snap.rootOrdinal);
+  while (top > 0) {
+    const v = frames[top - 3]!;
+    const k = frames[top - 2]!;
+    if (k === tree.start(v + 1)) {
+      const made = frames[top - 1]!;
+      if (made >= 0) active[made] = 0;
+      top -= 3;
+      continue;
+    }
+    frames[top - 2] = k + 1;
+    const u = tree.child(k);
+    if (tree.start(u) !== tree.start(u + 1)) {
+      enter(u);
+      continue;
+    }
+    // A leaf (most nodes are): counted here, without a frame.
+    const c = classOf(u);
+    if (c >= 0 && active[c] === 0) totals[c]! += retained[u]!;
   }
   return totals;
 }

@@ -19,6 +19,7 @@
 import type { HeapSnapshot } from './model.js';
 import { edgeNameAt } from './edge-names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
+import { PackedUints } from './packed-uints.js';
 import { expandSizes, markPageOwned, moveOwnedSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
@@ -492,13 +493,16 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   for (let i = 1; i <= n; i++) predFirst[i]! += predFirst[i - 1]!;
   const listed = predFirst[n]!;
   predFirst[n + 1] = listed;
-  const predFrom = new Uint32Array(listed);
+  // The lists' source numbers (at most n) in three bytes each below 2^24 nodes.
+  const predBuffer = new ArrayBuffer(PackedUints.bytes(listed, n));
+  const preds = new PackedUints(predBuffer, 0, listed, n);
   for (let o = 0; o < n; o++) {
     const po = pre[o + 1]!;
     if (po > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
-      if ((classified[e >>> 3]! & (1 << (e & 7))) !== 0) predFrom[--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!] = po;
+      if ((classified[e >>> 3]! & (1 << (e & 7))) === 0) continue;
+      preds.set(--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!, po);
     }
   }
 
@@ -515,7 +519,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     // (No semidominator is below the root's number, 1: once there, the rest of the list
     // cannot lower it, and skipping their evaluation only skips some path compression.)
     for (let k = predFirst[i]!; k < kEnd && sw > 1; k++) {
-      const v = predFrom[k]!;
+      const v = preds.get(k);
       if (v < i) {
         if (v < sw) sw = v;
         continue;
@@ -552,7 +556,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   // order: it writes the vertex of each number (into the lists' buffer when it is large
   // enough) and its parent's number again (path compression overwrote the parents). A bit
   // per vertex marks the ones met, for the starts after the root's search.
-  const vertex = listed >= size ? new Uint32Array(predFrom.buffer, 0, size) : new Uint32Array(size);
+  const vertex = predBuffer.byteLength >= 4 * size ? new Uint32Array(predBuffer, 0, size) : new Uint32Array(size);
   vertex[0] = 0;
   const met = new Uint8Array((size + 7) >>> 3);
   let k = 0;
@@ -655,35 +659,64 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
-  const spent = [parent.buffer, predFrom.buffer];
-  if (vertex.buffer !== predFrom.buffer) spent.push(vertex.buffer);
+  const spent = [parent.buffer, predBuffer];
+  if (vertex.buffer !== predBuffer) spent.push(vertex.buffer);
   if (retained instanceof Float64Array) spent.push(jump.buffer);
   return { dominators, retained, spent };
 }
 
-/** Children lists of the dominator tree: node i dominates `nodes[first[i] .. first[i+1])`. */
-export interface DominatedIndex {
-  first: Uint32Array;
-  nodes: Uint32Array;
+/**
+ * Children lists of the dominator tree: node `v` dominates the nodes
+ * `child(k)` for `k` from `start(v)` to `start(v + 1) - 1`, in ordinal order.
+ * Entries take three bytes each below 2^24 nodes (see ./packed-uints.ts).
+ */
+export class DominatedIndex {
+  constructor(
+    private readonly first: PackedUints,
+    private readonly nodes: PackedUints,
+  ) {}
+
+  /** Where the children of node `v` start; they end where those of `v + 1` start. */
+  start(v: number): number {
+    return this.first.get(v);
+  }
+
+  /** Entry `k` of the lists: a node ordinal. */
+  child(k: number): number {
+    return this.nodes.get(k);
+  }
+
+  /** The nodes that `v` dominates immediately, in ordinal order. */
+  children(v: number): number[] {
+    const out: number[] = [];
+    for (let k = this.start(v), end = this.start(v + 1); k < end; k++) out.push(this.child(k));
+    return out;
+  }
 }
 
 export function buildDominated(s: HeapSnapshot, dominators: Uint32Array): DominatedIndex {
   const n = s.nodeCount;
   const root = s.rootOrdinal;
-  // Counts, inclusive prefix sums (each entry the end of its list), then a decrementing
-  // fill in reverse, which leaves each entry at the start of its list, in ordinal order.
   // Both arrays are kept, in one buffer: one the dominator build is done with (its
   // predecessor lists, about two entries per node) when it is at most a quarter larger.
   const total = Math.max(0, n - 1);
-  const bytes = 4 * (n + 1 + total);
-  const buffer = s.scratch(bytes, bytes + (bytes >>> 2), 4 * (n + 1));
-  const first = new Uint32Array(buffer, 0, n + 1);
-  for (let v = 0; v < n; v++) if (v !== root) first[dominators[v]!]!++;
-  for (let i = 1; i < n; i++) first[i]! += first[i - 1]!;
-  first[n] = total;
-  const nodes = new Uint32Array(buffer, 4 * (n + 1), total);
-  for (let v = n - 1; v >= 0; v--) if (v !== root) nodes[--first[dominators[v]!]!] = v;
-  return { first, nodes };
+  const nodesOffset = (PackedUints.bytes(n + 1, total) + 3) & ~3;
+  const bytes = nodesOffset + PackedUints.bytes(total, total);
+  const buffer = s.scratch(bytes, bytes + (bytes >>> 2), 0);
+  const first = new PackedUints(buffer, 0, n + 1, total);
+  const nodes = new PackedUints(buffer, nodesOffset, total, total);
+  // The list starts are worked out in 32 bits first (in another spent buffer when there is
+  // one): counts, inclusive prefix sums (each entry the end of its list), then a
+  // decrementing fill in reverse, which leaves each entry at the start of its list, in
+  // ordinal order.
+  const starts = new Uint32Array(s.scratch(4 * (n + 1), 4 * (n + 2)), 0, n + 1);
+  for (let v = 0; v < n; v++) if (v !== root) starts[dominators[v]!]!++;
+  for (let i = 1; i < n; i++) starts[i]! += starts[i - 1]!;
+  starts[n] = total;
+  for (let v = n - 1; v >= 0; v--) if (v !== root) nodes.set(--starts[dominators[v]!]!, v);
+  for (let i = 0; i <= n; i++) first.set(i, starts[i]!);
+  s.lendScratch([starts.buffer as ArrayBuffer]);
+  return new DominatedIndex(first, nodes);
 }
 
 /**
