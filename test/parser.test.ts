@@ -61,7 +61,7 @@ test('strings with escapes decode exactly, whatever the chunk boundaries', () =>
   // A prefix of any length is the start of the string: never half an escape (`\\\\` included).
   const snap = parseChunks([text]);
   tricky.forEach((s, i) => {
-    const k = snap.nodeName[2 + i]!;
+    const k = snap.nodeNameAt(2 + i);
     for (let bytes = 0; bytes <= snap.strings.byteLength(k); bytes++) {
       const prefix = snap.strings.prefix(k, bytes);
       assert.ok(s.startsWith(prefix) || prefix.endsWith('\ufffd'), `string ${i}, ${bytes} bytes: ${JSON.stringify(prefix)}`);
@@ -85,7 +85,7 @@ test('strings over several 16 MiB blocks, long and escaped ones included, read b
   const check = (snap: ReturnType<typeof loadSync>, how: string): void => {
     names.forEach((name, i) => {
       const o = i + 1;
-      const k = snap.nodeName[o]!;
+      const k = snap.nodeNameAt(o);
       assert.equal(snap.strings.get(k), name, `${how}: string of node ${o}`);
       assert.equal(snap.strings.equals(k, name), true, `${how}: equals ${o}`);
       // (Escaped names: "about 10 bytes", never cutting an escape in half.)
@@ -97,7 +97,7 @@ test('strings over several 16 MiB blocks, long and escaped ones included, read b
         assert.equal(snap.strings.rawTail(k, 5), Buffer.from(name).subarray(-5).toString('latin1'), `${how}: tail ${o}`);
       }
     });
-    for (const i of [0, 1, names.length - 1, names.length - 2]) assert.equal(snap.strings.indexOf(names[i]!), snap.nodeName[i + 1], `${how}: indexOf ${i}`);
+    for (const i of [0, 1, names.length - 1, names.length - 2]) assert.equal(snap.strings.indexOf(names[i]!), snap.nodeNameAt(i + 1), `${how}: indexOf ${i}`);
     assert.equal(snap.strings.indexOf('y'.repeat(32_768)), -1);
   };
   const chunks: string[] = [];
@@ -424,6 +424,13 @@ test('bad input: indexes into the strings table past its end', () => {
   const parsed = JSON.parse(smallSnapshot());
   parsed.nodes[1] = 999;
   assertRejects(write('bad-string.heapsnapshot', JSON.stringify(parsed)), /node 0 names string 999, but there are 22 strings/);
+  // Names from 0xff0000 up are kept apart from the three-byte array, and read back from there.
+  const nfc = parsed.snapshot.meta.node_fields.length;
+  for (const [ordinal, wide] of [[1, 0xff0001], [2, 0xffffffff]] as const) {
+    const apart = JSON.parse(smallSnapshot());
+    apart.nodes[ordinal * nfc + 1] = wide;
+    assertRejects(write('apart-string.heapsnapshot', JSON.stringify(apart)), new RegExp(`node ${ordinal} names string ${wide}, but there are 22 strings`));
+  }
   // An edge named by a string past the end (element and hidden edges hold indexes, not names).
   const edgeTypes: string[] = parsed.snapshot.meta.edge_types[0];
   const named = JSON.parse(smallSnapshot());
@@ -464,7 +471,7 @@ test('edge names of every width read back exactly: 16 and 24 bits, and the ones 
   ] as const) {
     assert.equal(snap.edgeCount, expected.length, how);
     for (let e = 0; e < expected.length; e++) {
-      if (snap.edgeNameAt(e) !== expected[e]) assert.fail(`${how}: edge ${e} is named ${snap.edgeNameAt(e)}, not ${expected[e]}`);
+      if (snap.nameAt(e) !== expected[e]) assert.fail(`${how}: edge ${e} is named ${snap.nameAt(e)}, not ${expected[e]}`);
     }
     assert.deepEqual([...snap.edgeName], expected, how);
     const element = snap.node(1).edges.map((edge) => edge.name);

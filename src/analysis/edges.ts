@@ -150,18 +150,18 @@ function lookupStrings(snap: HeapSnapshot, wanted: readonly string[]): Map<strin
 
 export function isContext(snap: HeapSnapshot, ordinal: number): boolean {
   const f = snapshotFacts(snap);
-  return f.context >= 0 && snap.nodeName[ordinal] === f.context && snap.nodeType[ordinal] === snap.types.object;
+  return f.context >= 0 && snap.nodeNameAt(ordinal) === f.context && snap.nodeType[ordinal] === snap.types.object;
 }
 
 export function isNativeContext(snap: HeapSnapshot, ordinal: number): boolean {
   const f = snapshotFacts(snap);
-  return f.nativeContext >= 0 && snap.nodeName[ordinal] === f.nativeContext;
+  return f.nativeContext >= 0 && snap.nodeNameAt(ordinal) === f.nativeContext;
 }
 
 /** An object's elements or properties backing store. */
 export function isBackingStore(snap: HeapSnapshot, ordinal: number): boolean {
   const f = snapshotFacts(snap);
-  const name = snap.nodeName[ordinal];
+  const name = snap.nodeNameAt(ordinal);
   return (
     (name === f.objectElements || name === f.objectProperties || name === f.propertyArray) &&
     (snap.nodeType[ordinal] === snap.types.array || snap.nodeType[ordinal] === snap.types.hidden)
@@ -171,7 +171,7 @@ export function isBackingStore(snap: HeapSnapshot, ordinal: number): boolean {
 /** A module record (`system / SourceTextModule`, `system / SyntheticModule`). */
 export function isModuleRecord(snap: HeapSnapshot, ordinal: number): boolean {
   const f = snapshotFacts(snap);
-  const name = snap.nodeName[ordinal];
+  const name = snap.nodeNameAt(ordinal);
   return (name === f.sourceTextModule && f.sourceTextModule >= 0) || (name === f.syntheticModule && f.syntheticModule >= 0);
 }
 
@@ -209,7 +209,7 @@ export function collectionKind(snap: HeapSnapshot, ordinal: number): 'Map' | 'Se
 export function tableOf(snap: HeapSnapshot, ordinal: number): number {
   const f = snapshotFacts(snap);
   for (let e = snap.firstEdge[ordinal]!; e < snap.firstEdge[ordinal + 1]!; e++) {
-    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && snap.edgeNameAt(e) === f.nTable) return snap.edgeTarget(e);
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && snap.nameAt(e) === f.nTable) return snap.edgeTarget(e);
   }
   return -1;
 }
@@ -226,14 +226,14 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** A value as a key is written: `"user-42"`, `42`, `Session@123`. */
 export function keyText(snap: HeapSnapshot, ordinal: number): string {
-  if (isStringType(snap, ordinal)) return JSON.stringify(snap.strings.prefix(snap.nodeName[ordinal]!, 40)).slice(0, 32);
-  if (snap.nodeType[ordinal] === snap.types.number) return snap.strings.prefix(snap.nodeName[ordinal]!, 30);
+  if (isStringType(snap, ordinal)) return JSON.stringify(snap.strings.prefix(snap.nodeNameAt(ordinal), 40)).slice(0, 32);
+  if (snap.nodeType[ordinal] === snap.types.number) return snap.strings.prefix(snap.nodeNameAt(ordinal), 30);
   return `${snap.className(ordinal)}@${snap.idOf(ordinal)}`;
 }
 
 /** The label of raw edge `e` in a graph: the property or variable name, or the index. */
 export function rawEdgeLabel(snap: HeapSnapshot, e: number): string {
-  const name = snap.edgeNameAt(e);
+  const name = snap.nameAt(e);
   if (snap.edgeHasIndex(e)) return String(name);
   return snap.strings.prefix(name, 120);
 }
@@ -329,7 +329,7 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
     // Each entry: weak edges to key and value, and an internal edge named after the pair.
     for (let e = first; e < end; e++) {
       if (snap.edgeTypeOf(e) !== snap.edgeTypes.internal) continue;
-      const m = WEAKMAP_ENTRY.exec(snap.strings.get(snap.edgeNameAt(e)));
+      const m = WEAKMAP_ENTRY.exec(snap.strings.get(snap.nameAt(e)));
       if (!m) continue;
       const keyOrdinal = snap.ordinalOf(Number(m[1]));
       let keyEdge = -1;
@@ -347,7 +347,7 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
   const slots: Array<[number, number]> = [];
   for (let e = first; e < end; e++) {
     if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && isIndexName(snap, e)) {
-      slots.push([Number(snap.strings.get(snap.edgeNameAt(e))), e]);
+      slots.push([Number(snap.strings.get(snap.nameAt(e))), e]);
     }
   }
   slots.sort((a, b) => a[0] - b[0]);
@@ -374,7 +374,7 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
 }
 
 function isIndexName(snap: HeapSnapshot, e: number): boolean {
-  const s = snap.strings.prefix(snap.edgeNameAt(e), 12);
+  const s = snap.strings.prefix(snap.nameAt(e), 12);
   return /^\d{1,10}$/.test(s);
 }
 
@@ -425,7 +425,7 @@ export function logicalReferences(snap: HeapSnapshot, v: number, options: Logica
   for (let e = first; e < end; e++) {
     const t = snap.edgeTypeOf(e);
     const to = snap.edgeTarget(e);
-    const name = snap.edgeNameAt(e);
+    const name = snap.nameAt(e);
     if (isNoise(snap, to)) continue;
     if (t === ET.property && name === f.nProto && !prototypes) continue;
     if (t === ET.internal && snap.strings.prefix(name, 200).includes('pair in WeakMap')) {
@@ -471,13 +471,13 @@ function capturedVariables(snap: HeapSnapshot, closure: number, context: number)
     for (let e = snap.firstEdge[c]!; e < snap.firstEdge[c + 1]!; e++) {
       const t = snap.edgeTypeOf(e);
       if (t === snap.edgeTypes.context) {
-        const name = snap.edgeNameAt(e);
+        const name = snap.nameAt(e);
         if (seenNames.has(name)) continue; // an inner variable shadows an outer one
         seenNames.add(name);
         const to = snap.edgeTarget(e);
         if (isNoise(snap, to)) continue;
         out.push({ from: closure, to, label: rawEdgeLabel(snap, e), kind: 'context', weak: false, edge: e });
-      } else if (t === snap.edgeTypes.internal && snap.edgeNameAt(e) === f.nPrevious) {
+      } else if (t === snap.edgeTypes.internal && snap.nameAt(e) === f.nPrevious) {
         next = snap.edgeTarget(e);
       }
     }
@@ -552,7 +552,7 @@ export function logicalRetainers(snap: HeapSnapshot, v: number, options: Logical
     const e = r.edges[k]!;
     const u = r.nodes[k]!;
     const t = snap.edgeTypeOf(e);
-    const name = snap.edgeNameAt(e);
+    const name = snap.nameAt(e);
     if (isNoise(snap, u)) continue;
     if (t === ET.property && name === f.nProto && !prototypes) continue;
     if (isStringType(snap, u)) continue;
@@ -584,7 +584,7 @@ export function logicalRetainers(snap: HeapSnapshot, v: number, options: Logical
         if (snap.edgeTypeOf(ue) === ET.weak) continue;
         const from = r.nodes[j]!;
         if (isNoise(snap, from)) continue;
-        const n = snap.edgeNameAt(ue);
+        const n = snap.nameAt(ue);
         if (snap.edgeTypeOf(ue) === ET.internal && (n === f.nContext || n === f.nPrevious)) continue;
         others = true;
       }
@@ -617,7 +617,7 @@ function contextHolders(snap: HeapSnapshot, c: number): number[] {
         if (snap.edgeTypeOf(e) !== snap.edgeTypes.internal) continue;
         const from = r.nodes[k]!;
         if (seen.has(from) || isNoise(snap, from)) continue;
-        const name = snap.edgeNameAt(e);
+        const name = snap.nameAt(e);
         if (name === f.nContext && !isContext(snap, from)) {
           seen.add(from);
           out.push(from);
@@ -638,7 +638,7 @@ function holdersOf(snap: HeapSnapshot, node: number, names: number[]): number[] 
   const out: number[] = [];
   for (let k = r.first[node]!; k < r.first[node + 1]!; k++) {
     const e = r.edges[k]!;
-    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && names.includes(snap.edgeNameAt(e))) out.push(r.nodes[k]!);
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && names.includes(snap.nameAt(e))) out.push(r.nodes[k]!);
   }
   return out;
 }
@@ -663,20 +663,20 @@ export function describeNode(snap: HeapSnapshot, v: number): string | null {
   const T = snap.types;
   const t = snap.nodeType[v];
   if (isStringType(snap, v)) {
-    const text = snap.strings.prefix(snap.nodeName[v]!, 200);
+    const text = snap.strings.prefix(snap.nodeNameAt(v), 200);
     const cut = [...text].slice(0, 40).join('');
-    return JSON.stringify(cut) + (cut.length < text.length || snap.strings.byteLength(snap.nodeName[v]!) > 200 ? '\u2026' : '');
+    return JSON.stringify(cut) + (cut.length < text.length || snap.strings.byteLength(snap.nodeNameAt(v)) > 200 ? '\u2026' : '');
   }
-  if (t === T.number) return snap.strings.prefix(snap.nodeName[v]!, 40);
+  if (t === T.number) return snap.strings.prefix(snap.nodeNameAt(v), 40);
   if (t === T.closure) {
-    const name = snap.strings.prefix(snap.nodeName[v]!, 80) || '(anonymous)';
+    const name = snap.strings.prefix(snap.nodeNameAt(v), 80) || '(anonymous)';
     const loc = snap.location(v);
     if (!loc) return `${name}()`;
     const script = snap.scriptNames.get(loc.scriptId) ?? `script#${loc.scriptId}`;
     return `${name}() @ ${script}:${loc.line + 1}`;
   }
-  if (t === T.regexp) return snap.strings.prefix(snap.nodeName[v]!, 40);
-  if (t === T.synthetic) return snap.strings.prefix(snap.nodeName[v]!, 60) || null;
+  if (t === T.regexp) return snap.strings.prefix(snap.nodeNameAt(v), 40);
+  if (t === T.synthetic) return snap.strings.prefix(snap.nodeNameAt(v), 60) || null;
   if (isModuleRecord(snap, v)) return 'module record';
   if (t !== T.object) return null;
   const kind = collectionKind(snap, v);
@@ -694,7 +694,7 @@ export function describeNode(snap: HeapSnapshot, v: number): string | null {
   let props = 0;
   const f = snapshotFacts(snap);
   for (let e = snap.firstEdge[v]!; e < snap.firstEdge[v + 1]!; e++) {
-    if (snap.edgeTypeOf(e) === snap.edgeTypes.property && snap.edgeNameAt(e) !== f.nProto) props++;
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.property && snap.nameAt(e) !== f.nProto) props++;
   }
   if (cls === 'Object' && props > 0) return props === 1 ? '1 property' : `${props} properties`;
   return null;
@@ -715,15 +715,15 @@ function arrayLength(snap: HeapSnapshot, v: number): number {
   let store = -1;
   for (let e = snap.firstEdge[v]!; e < snap.firstEdge[v + 1]!; e++) {
     const t = snap.edgeTypeOf(e);
-    if (t === snap.edgeTypes.element) max = Math.max(max, snap.edgeNameAt(e));
-    else if (t === snap.edgeTypes.internal && snap.edgeNameAt(e) === f.nElements) store = snap.edgeTarget(e);
+    if (t === snap.edgeTypes.element) max = Math.max(max, snap.nameAt(e));
+    else if (t === snap.edgeTypes.internal && snap.nameAt(e) === f.nElements) store = snap.edgeTarget(e);
   }
   if (max < 0 && store >= 0 && isBackingStore(snap, store)) {
     for (let e = snap.firstEdge[store]!; e < snap.firstEdge[store + 1]!; e++) {
-      if (snap.edgeHasIndex(e)) max = Math.max(max, snap.edgeNameAt(e));
+      if (snap.edgeHasIndex(e)) max = Math.max(max, snap.nameAt(e));
       else {
         // Slots of a backing store are internal edges named "0", "1", …
-        const n = Number(snap.strings.prefix(snap.edgeNameAt(e), 12));
+        const n = Number(snap.strings.prefix(snap.nameAt(e), 12));
         if (Number.isInteger(n)) max = Math.max(max, n);
       }
     }

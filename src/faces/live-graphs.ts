@@ -109,7 +109,7 @@ function toolFilter(live: LiveSnapshot): (ordinal: number) => boolean {
     for (let k = snap.firstEdge[groups]!; k < snap.firstEdge[groups + 1]!; k++) {
       const g = snap.edgeTarget(k);
       if (snap.nodeType[g] !== snap.types.synthetic) continue;
-      const name = snap.strings.prefix(snap.nodeName[g]!, 40);
+      const name = snap.strings.prefix(snap.nodeNameAt(g), 40);
       if (name === '(Stack roots)' || name === '(Handle scope)') stack.push(g);
     }
   }

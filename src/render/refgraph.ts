@@ -105,7 +105,7 @@ function nodeInput(snap: HeapSnapshot, o: number, depth: number, root: boolean, 
     ...(attrs ? { attrs } : {}),
     details: {
       type: snap.nodeTypeName(o),
-      name: snap.strings.prefix(snap.nodeName[o]!, 200),
+      name: snap.strings.prefix(snap.nodeNameAt(o), 200),
       edges: snap.firstEdge[o + 1]! - snap.firstEdge[o]!,
     },
   };

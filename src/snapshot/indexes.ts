@@ -17,7 +17,7 @@
  *   attached to the root.
  */
 import type { HeapSnapshot } from './model.js';
-import { edgeNameAt } from './edge-names.js';
+import { nameAt } from './names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { PackedUints } from './packed-uints.js';
 import { expandSizes, markPageOwned, moveOwnedSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
@@ -254,17 +254,17 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
         if (dist[to] !== NO_DISTANCE) continue;
         const numbered = et === element || et === hiddenEdge;
         if (t === tHidden) {
-          if (!numbered && nodeName[v] === nativeContext && edgeNameAt(names, e) === sloppyFunctionMap) continue;
-        } else if (t === tArray && nodeName[v] === mapDescriptors) {
+          if (!numbered && nameAt(nodeName, v) === nativeContext && nameAt(names, e) === sloppyFunctionMap) continue;
+        } else if (t === tArray && nameAt(nodeName, v) === mapDescriptors) {
           // Descriptor arrays may be shared between maps; skip their descriptor links. Their
           // slots are numbered edges or internal edges named "0", "1", …: read as DevTools
           // reads every edge name here, with parseInt (a name without digits is kept).
-          const index = numbered ? edgeNameAt(names, e) : parseInt(strings.get(edgeNameAt(names, e)), 10);
+          const index = numbered ? nameAt(names, e) : parseInt(strings.get(nameAt(names, e)), 10);
           if (!(index < 2 || index % 3 !== 1)) continue;
         }
-        if (et === internal && weakMaps.isEntry(edgeNameAt(names, e))) {
+        if (et === internal && weakMaps.isEntry(nameAt(names, e))) {
           // A WeakMap value has two edges (from the table and from the key): take the later one.
-          const key = weakMaps.pairKey(edgeNameAt(names, e));
+          const key = weakMaps.pairKey(nameAt(names, e));
           if (key !== undefined && !pending.delete(key)) {
             pending.add(key);
             continue;
@@ -345,7 +345,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     const to = word & toMask;
     if (t === weak || t === shortcut || to === o) return -1;
     if (rules !== 0) {
-      if ((rules & 1) !== 0 && t === internal && weakMaps.isEntryOfTable(edgeNameAt(names, e), o)) return -1;
+      if ((rules & 1) !== 0 && t === internal && weakMaps.isEntryOfTable(nameAt(names, e), o)) return -1;
       if ((rules & 2) !== 0 && (owned![to >>> 3]! & (1 << (to & 7))) !== 0) return -1;
     }
     return to;

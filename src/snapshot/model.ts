@@ -3,7 +3,7 @@
  * string pool, and indexes built lazily on first use (retainers, id lookup,
  * class names, distances, dominators, retained sizes).
  */
-import { edgeNameAt, edgeNamesToArray, type EdgeNameArrays } from './edge-names.js';
+import { nameAt, namesToArray, type NameArrays } from './names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { NO_NODE, sortLocations, type Locations } from './locations.js';
 import type { ProgressCallback, SnapshotData, SnapshotHeader } from './parser.js';
@@ -76,7 +76,7 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
  * `nodeName`, `nodeSelfSize`, `firstEdge`) and by edge index (`edgeWord`,
  * which holds each edge's target and type; the names, in three bytes an
- * edge, are read with {@link edgeNameAt}). Node ids take
+ * edge, are read with {@link nameAt}). Node ids take
  * little memory when V8 numbered the nodes in order, as it does in a
  * process's first snapshot: {@link idOf} reads one, {@link nodeId} makes the
  * array.
@@ -91,7 +91,8 @@ export class HeapSnapshot {
   readonly nodeTypeNames: readonly string[];
   readonly edgeTypeNames: readonly string[];
   readonly nodeType: Uint8Array;
-  readonly nodeName: Uint32Array;
+  /** Each node's name (a string index), in three bytes: read one with {@link nameOf}. */
+  readonly nodeName: NameArrays;
   /** @internal Node ids, as runs when V8 numbered the nodes in order (see ./node-ids.ts); {@link idOf} reads one. */
   readonly ids: NodeIds;
   /** {@link nodeId}, once made. */
@@ -121,9 +122,9 @@ export class HeapSnapshot {
   readonly detachedMarks: Uint32Array | undefined;
   /**
    * @internal Every edge's name in three bytes (see ./edge-names.ts):
-   * {@link edgeNameAt} reads one.
+   * {@link nameAt} reads one.
    */
-  readonly edgeNames: EdgeNameArrays;
+  readonly edgeNames: NameArrays;
   /** {@link edgeName}, once made. */
   private edgeNameArray: Uint32Array | undefined;
   /**
@@ -300,9 +301,14 @@ export class HeapSnapshot {
     return this.nodeTypeNames[this.nodeType[ordinal]!]!;
   }
 
+  /** The string index of node `ordinal`'s name. */
+  nodeNameAt(ordinal: number): number {
+    return nameAt(this.nodeName, ordinal);
+  }
+
   /** The raw name of node `ordinal` (constructor name, function name, string value, …). */
   nodeNameOf(ordinal: number): string {
-    return this.strings.get(this.nodeName[ordinal]!);
+    return this.strings.get(this.nodeNameAt(ordinal));
   }
 
   /** The ordinal of the node edge `index` points to. */
@@ -331,23 +337,23 @@ export class HeapSnapshot {
    * for named edges, the number itself for `element` and `hidden` edges (see
    * {@link edgeNameOf}).
    */
-  edgeNameAt(index: number): number {
-    return edgeNameAt(this.edgeNames, index);
+  nameAt(index: number): number {
+    return nameAt(this.edgeNames, index);
   }
 
   /**
-   * Every edge's raw name (see {@link edgeNameAt}), by edge index, in one
+   * Every edge's raw name (see {@link nameAt}), by edge index, in one
    * array of 4 bytes an edge, made on first use: the snapshot keeps the names
    * in three bytes an edge.
    */
   get edgeName(): Uint32Array {
-    this.edgeNameArray ??= edgeNamesToArray(this.edgeNames);
+    this.edgeNameArray ??= namesToArray(this.edgeNames);
     return this.edgeNameArray;
   }
 
   /** The name of edge `index`: a property or variable name, or the element index. */
   edgeNameOf(index: number): string | number {
-    const v = this.edgeNameAt(index);
+    const v = this.nameAt(index);
     return this.edgeHasIndex(index) ? v : this.strings.get(v);
   }
 
@@ -413,7 +419,7 @@ export class HeapSnapshot {
   }
 
   isDocumentDomTreesRoot(ordinal: number): boolean {
-    return this.nodeType[ordinal] === this.types.synthetic && this.strings.equals(this.nodeName[ordinal]!, '(Document DOM trees)');
+    return this.nodeType[ordinal] === this.types.synthetic && this.strings.equals(this.nodeNameAt(ordinal), '(Document DOM trees)');
   }
 
   /** False for snapshots taken with `exposeInternals`, which have no user roots. */
@@ -456,7 +462,7 @@ export class HeapSnapshot {
 
   /** For an object or native object: visible unless V8 labels it `system / …`, or it is an embedder object (even id). */
   private isVisibleByName(ordinal: number): boolean {
-    return (this.nodeType[ordinal] !== this.types.native || (this.idOf(ordinal) & 1) === 1) && !this.isSystemName(this.nodeName[ordinal]!);
+    return (this.nodeType[ordinal] !== this.types.native || (this.idOf(ordinal) & 1) === 1) && !this.isSystemName(this.nodeNameAt(ordinal));
   }
 
   /**
@@ -546,7 +552,7 @@ export class HeapSnapshot {
         out[i] = c;
         continue;
       }
-      const nameIndex = nodeName[i]!;
+      const nameIndex = nameAt(nodeName, i);
       const known = nameIndex < classOfName.length ? classOfName[nameIndex]! : 0;
       out[i] = known !== 0 ? known - 1 : classOf(nameIndex);
     }
@@ -556,7 +562,7 @@ export class HeapSnapshot {
       const detachedNames = new Map<number, number>();
       for (const i of detached) {
         if (typeClass[nodeType[i]!]! >= 0) continue;
-        const nameIndex = nodeName[i]!;
+        const nameIndex = nameAt(nodeName, i);
         let d = detachedNames.get(nameIndex);
         if (d === undefined) {
           d = strings.intern('Detached ' + strings.get(nameIndex));

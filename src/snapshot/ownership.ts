@@ -5,12 +5,14 @@
  * ./shallow-job.ts).
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
+import { nameAt, type NameArrays } from './names.js';
 import { lowerBound } from './search.js';
 
 /** The arrays and constants the ownership pass reads. */
 export interface OwnershipInput {
   nodeType: Uint8Array;
-  nodeName: Uint32Array;
+  /** Each node's name, in three bytes (see ./names.ts). */
+  nodeName: NameArrays;
   /** V8's self sizes (see `HeapSnapshot.nodeSelfSize`). */
   selfSizes: NodeSizes;
   firstEdge: Uint32Array;
@@ -130,7 +132,7 @@ export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?:
     let word = 0;
     for (let i = g << 5, end = Math.min(n, i + 32); i < end; i++) {
       const t = nodeType[i];
-      if (t === hidden || t === array || (t === native && nodeName[i] === externalStringData)) word |= 1 << (i & 31);
+      if (t === hidden || t === array || (t === native && nameAt(nodeName, i) === externalStringData)) word |= 1 << (i & 31);
     }
     ownable[g] = word;
     ranked += bitCount(word);

@@ -9,7 +9,7 @@
  * be driven by the in-process inspector, and never recurses, so no input can
  * overflow the stack.
  */
-import { EdgeNameWriter, edgeNameAt, NAMES_APART_FROM, type EdgeNameArrays } from './edge-names.js';
+import { NameWriter, nameAt, NAMES_APART_FROM, type NameArrays } from './names.js';
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
 import { LocationBuilder, noLocations, type Locations } from './locations.js';
@@ -63,7 +63,8 @@ export interface SnapshotData {
   nodeCount: number;
   edgeCount: number;
   nodeType: Uint8Array;
-  nodeName: Uint32Array;
+  /** Each node's name (a string index), in three bytes (see ./names.ts). */
+  nodeName: NameArrays;
   nodeId: Uint32Array;
   /** Self sizes below 65,535 bytes; the others read 65,535 and are in {@link largeSelfSizes}. */
   nodeSelfSize: Uint16Array;
@@ -80,7 +81,7 @@ export interface SnapshotData {
    */
   detachedMarks: Uint32Array | undefined;
   /** String index for named edges, the number itself for `element` and `hidden` edges (see ./edge-names.ts). */
-  edgeNames: EdgeNameArrays;
+  edgeNames: NameArrays;
   /**
    * Each edge's target and type in one word: the target node's ordinal in the
    * low bits (`& EDGE_TO_MASK`; the file stores an offset into `nodes`, this
@@ -121,7 +122,7 @@ export interface ParserOptions {
 
 /** The parsed `edges` array. */
 export interface EdgeArrays {
-  edgeNames: EdgeNameArrays;
+  edgeNames: NameArrays;
   edgeWord: Uint32Array;
   /** The largest string index an edge names (element and hidden edges hold indexes, not names); -1 when none. */
   maxName: number;
@@ -310,7 +311,7 @@ export class SnapshotParser {
 
   // Output arrays.
   private nodeType: Uint8Array | undefined;
-  private nodeName: Uint32Array | undefined;
+  private nodeName: NameWriter | undefined;
   private nodeId: Uint32Array | undefined;
   private nodeSelf: Uint16Array | undefined;
   /** The self sizes too large for 16 bits: their nodes, and the sizes. */
@@ -320,7 +321,7 @@ export class SnapshotParser {
   private traceNodeId: Uint32Array | undefined;
   /** The detachedness marks other than 0, as ordinal * 4 + mark. */
   private detachedMarks = new NumberList();
-  private edgeNames: EdgeNameWriter | EdgeNameArrays | undefined;
+  private edgeNames: NameWriter | NameArrays | undefined;
   private edgeWord: Uint32Array | undefined;
   private strings = new StringPool(4096);
   private numbers: NumberList | undefined;
@@ -395,8 +396,8 @@ export class SnapshotParser {
   }
 
   /** The edge names, once all are read (or handed over). */
-  private finishedEdgeNames(): EdgeNameArrays {
-    if (this.edgeNames instanceof EdgeNameWriter) this.edgeNames = this.edgeNames.finish();
+  private finishedEdgeNames(): NameArrays {
+    if (this.edgeNames instanceof NameWriter) this.edgeNames = this.edgeNames.finish();
     return this.edgeNames!;
   }
 
@@ -410,7 +411,7 @@ export class SnapshotParser {
    * ./shallow-job.ts) live in shared memory; the others in ordinary buffers.
    */
   private allocateEdges(): void {
-    this.edgeNames = new EdgeNameWriter(this.edgeCount);
+    this.edgeNames = new NameWriter(this.edgeCount);
     this.edgeWord = new Uint32Array(new SharedArrayBuffer(4 * this.edgeCount));
   }
 
@@ -806,7 +807,7 @@ export class SnapshotParser {
     try {
       if (!this.edgesOnly) {
         this.nodeType = new Uint8Array(new SharedArrayBuffer(this.nodeCount));
-        this.nodeName = new Uint32Array(new SharedArrayBuffer(4 * this.nodeCount));
+        this.nodeName = new NameWriter(this.nodeCount, true);
         // An entry longer than the nodes: when the ids are kept as runs (see ./node-ids.ts),
         // the snapshot lends the buffer to the dominator search, whose arrays have n + 1.
         this.nodeId = new Uint32Array(new ArrayBuffer(4 * (this.nodeCount + 1)), 0, this.nodeCount);
@@ -933,12 +934,16 @@ export class SnapshotParser {
         if (v >= typeCount) this.fail(`node ${o} has type ${v}, but meta lists ${typeCount} node types`);
         type[o] = v;
       }
-      const name = this.nodeName!;
+      const names = this.nodeName!;
+      const { low, high } = names;
       let maxName = this.maxNodeName;
       for (let j = this.fName, o = ord0; j < used; j += nfc, o++) {
         const v = vals[j]!;
         if (v > maxName) maxName = v;
-        name[o] = v;
+        if (v < NAMES_APART_FROM) {
+          low[o] = v;
+          high[o] = v >>> 16;
+        } else names.setApart(o, v);
       }
       // (Checked before the end, where the wrapped 32-bit value would pass.)
       if (maxName > 0xffffffff) this.fail(`a node names string ${maxName}, past any strings table`);
@@ -1052,7 +1057,7 @@ export class SnapshotParser {
       this.fail(`snapshot.edge_count says ${this.edgeCount} edges, but the "edges" array holds more`, this.offset);
     }
     const used = rows * efc;
-    const names = this.edgeNames as EdgeNameWriter;
+    const names = this.edgeNames as NameWriter;
     const { low, high } = names;
     const word = this.edgeWord!;
     const typeCount = this.edgeTypeNames.length;
@@ -1254,11 +1259,12 @@ export class SnapshotParser {
     strings.seal();
     const stringCount = strings.count;
     const nodeType = this.nodeType!;
-    const nodeName = this.nodeName!;
+    const nodeName = this.nodeName!.finish();
     // Types were checked as they were read; a name beyond the strings is looked for only if there is one.
     if (this.maxNodeName >= stringCount) {
       for (let n = 0; n < this.nodeCount; n++) {
-        if (nodeName[n]! >= stringCount) this.fail(`node ${n} names string ${nodeName[n]}, but there are ${stringCount} strings`);
+        const name = nameAt(nodeName, n);
+        if (name >= stringCount) this.fail(`node ${n} names string ${name}, but there are ${stringCount} strings`);
       }
     }
     const edgeWord = this.edgeWord!;
@@ -1266,8 +1272,8 @@ export class SnapshotParser {
     if (this.maxEdgeName >= stringCount) {
       for (let e = 0; e < this.edgeCount; e++) {
         const t = edgeWord[e]! >>> EDGE_TYPE_SHIFT;
-        if (t !== this.edgeElement && t !== this.edgeHidden && edgeNameAt(edgeNames, e) >= stringCount) {
-          this.fail(`edge ${e} names string ${edgeNameAt(edgeNames, e)}, but there are ${stringCount} strings`);
+        if (t !== this.edgeElement && t !== this.edgeHidden && nameAt(edgeNames, e) >= stringCount) {
+          this.fail(`edge ${e} names string ${nameAt(edgeNames, e)}, but there are ${stringCount} strings`);
         }
       }
     }

@@ -113,7 +113,7 @@ export class HeapNode {
     return {
       id: this.id,
       type: this.type,
-      name: this.snapshot.strings.prefix(this.snapshot.nodeName[this.ordinal]!, 200),
+      name: this.snapshot.strings.prefix(this.snapshot.nodeNameAt(this.ordinal), 200),
       className: this.className,
       selfSize: this.selfSize,
       edgeCount: this.edgeCount,
@@ -122,7 +122,7 @@ export class HeapNode {
 
   [inspectSymbol](): string {
     const s = this.snapshot;
-    const name = s.strings.prefix(s.nodeName[this.ordinal]!, 60);
+    const name = s.strings.prefix(s.nodeNameAt(this.ordinal), 60);
     const shown = name === this.className ? '' : ` ${JSON.stringify(name)}`;
     return `HeapNode <${this.className} @${this.id}${shown} type=${this.type} selfSize=${this.selfSize} edges=${this.edgeCount}>`;
   }

@@ -52,19 +52,21 @@
  * Cost: three passes over the edges at most, typed arrays only.
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from '../snapshot/edge-word.js';
+import { nameAt, type NameArrays } from '../snapshot/names.js';
 
 /** The flat arrays this module reads (a subset of the parser's SnapshotData). */
 export interface GraphArrays {
   nodeCount: number;
   nodeType: Uint8Array;
   nodeTypeNames: readonly string[];
-  nodeName: Uint32Array;
+  /** Each node's name (a string index), in three bytes (see ../snapshot/names.ts). */
+  nodeName: NameArrays;
   /** V8's id of a node. */
   idOf(ordinal: number): number;
   firstEdge: Uint32Array;
   edgeTypeNames: readonly string[];
-  /** The raw name of edge `e` (see `HeapSnapshot.edgeNameAt`). */
-  edgeNameAt(e: number): number;
+  /** The raw name of edge `e` (see `HeapSnapshot.nameAt`). */
+  nameAt(e: number): number;
   /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
   edgeWord: Uint32Array;
   /** Ordinal of the snapshot's root (0 in every V8 snapshot). */
@@ -201,21 +203,21 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
     const t = nodeType[i]!;
     if (t === tCode) closed[i] = 1;
     else if (t === tHidden) {
-      const name = nodeName[i]!;
+      const name = nameAt(nodeName, i);
       if (name === h0 || name === h1 || name === h2 || name === h3) closed[i] = 1;
     }
     const end = firstEdge[i + 1]!;
     if (t === tSynthetic) {
-      if (v8Held.has(g.strings.prefix(g.nodeName[i]!, 64))) closed[i] = 1;
+      if (v8Held.has(g.strings.prefix(nameAt(g.nodeName, i), 64))) closed[i] = 1;
       if (viaStream) {
         // v8.getHeapSnapshot()'s options: a Uint8Array younger than the
         // previous snapshot in "(Handle scope)" (a program's own objects are
         // in a handle scope only while native code works on them, never
         // while the program calls the tool).
-        if (nodeName[i] === handleScope) {
+        if (nameAt(nodeName, i) === handleScope) {
           for (let e = firstEdge[i]!; e < end; e++) {
             const to = edgeWord[e]! & toMask;
-            if (mask[to] === 0 && nodeType[to] === tObject && nodeName[to] === uint8Array && g.idOf(to) > watermark) mask[to] = BLOCKED;
+            if (mask[to] === 0 && nodeType[to] === tObject && nameAt(nodeName, to) === uint8Array && g.idOf(to) > watermark) mask[to] = BLOCKED;
           }
         }
       } else {
@@ -230,7 +232,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       }
     } else if (paramsOrdinal >= 0) {
       for (let e = firstEdge[i]!; e < end; e++) {
-        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.edgeNameAt(e), 'params')) {
+        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.nameAt(e), 'params')) {
           mask[i] = BLOCKED;
         }
       }
@@ -253,7 +255,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
         const et = edgeWord[e]! >>> typeShift;
         if (et === eWeak) continue;
         if (respectClosed && et === eInternal) {
-          const name = g.edgeNameAt(e);
+          const name = g.nameAt(e);
           if (name === fastCache || name === slowCache) continue;
         }
         if (fromShape) {
@@ -274,7 +276,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
   // The JavaScript stack last: what only frames hold is told apart.
   let stackRoots = -1;
   for (let i = 0; i < n; i++) {
-    if (nodeType[i] === tSynthetic && g.strings.equals(g.nodeName[i]!, '(Stack roots)')) {
+    if (nodeType[i] === tSynthetic && g.strings.equals(nameAt(g.nodeName, i), '(Stack roots)')) {
       stackRoots = i;
       if (closed[i] === 0) closed[i] = 2;
       break;
@@ -329,14 +331,14 @@ function messageText(
     chain.push(cur);
     const t = g.nodeType[cur]!;
     if (t === tString) {
-      const text = g.strings.prefix(g.nodeName[cur]!, 256);
+      const text = g.strings.prefix(nameAt(g.nodeName, cur), 256);
       return text.startsWith(MESSAGE_PREFIX) && text.includes(needle) ? chain : null;
     }
     if (t !== tCons && t !== tSliced) return null;
     let next = -1;
     const end = g.firstEdge[cur + 1]!;
     for (let e = g.firstEdge[cur]!; e < end; e++) {
-      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.edgeNameAt(e), 'first') || g.strings.equals(g.edgeNameAt(e), 'parent'))) {
+      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.nameAt(e), 'first') || g.strings.equals(g.nameAt(e), 'parent'))) {
         next = g.edgeWord[e]! & EDGE_TO_MASK;
         break;
       }

@@ -98,6 +98,7 @@ function buffersOf(data: SnapshotData, parts: StringPoolParts): ArrayBuffer[] {
   };
   for (const v of Object.values(data)) if (ArrayBuffer.isView(v)) add(v);
   for (const v of Object.values(data.edgeNames)) add(v);
+  for (const v of Object.values(data.nodeName)) add(v);
   add(data.locations.rows);
   add(data.locations.places);
   add(parts.starts);
