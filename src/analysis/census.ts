@@ -129,7 +129,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
   // keeps each class string index's number plus one (0 for classes with no selected node).
   const n = snap.nodeCount;
   const selected = markNodes(snap, options);
-  const slots = new Int32Array(snap.strings.size);
+  const slots = new Int32Array(snap.scratch(4 * snap.strings.size), 0, snap.strings.size);
   const keys: number[] = [];
   let countOf = new Float64Array(256);
   let selfOf = new Float64Array(256);
@@ -163,6 +163,7 @@ export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): M
     }
   }
   const retained = options.retainedSizes ? classRetainedSizes(snap, { selected, classes, slots }, keys.length) : undefined;
+  snap.lendScratch([slots.buffer as ArrayBuffer]);
   const out = new Map<string, ClassStats>();
   keys.forEach((c, k) => {
     const name = snap.strings.get(c);

@@ -370,9 +370,12 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   const predFirst = new Uint32Array(size + 1); // predecessor counts, list starts, then semidominators, then depths, then the dominators by ordinal
   // The search classifies each essential edge once, in two bit sets: `classified` keeps
   // the edges of the predecessor lists, `tree` the tree edges (for the second search, which
-  // follows them alone).
-  const classified = new Uint8Array((s.edgeCount + 7) >>> 3);
-  const tree = new Uint8Array((s.edgeCount + 7) >>> 3);
+  // follows them alone). With the second search's bit per vertex, they share one buffer,
+  // which the class names and the census can use once the build is done.
+  const edgeBytes = (s.edgeCount + 7) >>> 3;
+  const bits = new ArrayBuffer(2 * edgeBytes + ((size + 7) >>> 3));
+  const classified = new Uint8Array(bits, 0, edgeBytes);
+  const tree = new Uint8Array(bits, edgeBytes, edgeBytes);
   // The search's path: vertex, its number, its next edge and its rules, four words per level.
   let path = new Uint32Array(4 * 1024);
   let count = 0;
@@ -477,6 +480,10 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     }
   }
   const searched = count;
+  // The shallow sizes are needed only for the sums at the end, but a worker computing them
+  // holds a heap of its own: joined now, it is gone before the predecessor lists, the
+  // build's largest array, take their memory.
+  const sizes = shallowSizes();
   if (count < n) {
     // Whatever is left (cliques that retain each other) hangs off the root one by one. Their
     // edges were never searched, so they take no part in anyone's semidominator.
@@ -558,7 +565,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   // per vertex marks the ones met, for the starts after the root's search.
   const vertex = predBuffer.byteLength >= 4 * size ? new Uint32Array(predBuffer, 0, size) : new Uint32Array(size);
   vertex[0] = 0;
-  const met = new Uint8Array((size + 7) >>> 3);
+  const met = new Uint8Array(bits, 2 * edgeBytes, (size + 7) >>> 3);
   let k = 0;
   const renumber = (start: number, parentNumber: number): void => {
     met[start >>> 3]! |= 1 << (start & 7);
@@ -651,7 +658,6 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits,
   // so does every sum, and the spent jump pointers take them instead of a new array of
   // doubles. Children are added to their dominator before it is, in reverse depth-first order.
-  const sizes = shallowSizes();
   // (Sizes are moved, never copied: the shallow sizes add up to the self sizes' total.)
   const retained = s.totalSize() <= 0xffffffff ? jump.subarray(0, n) : new Float64Array(n);
   expandSizes(sizes, retained);
@@ -659,7 +665,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
-  const spent = [parent.buffer, predBuffer];
+  const spent = [parent.buffer, predBuffer, bits];
   if (vertex.buffer !== predBuffer) spent.push(vertex.buffer);
   if (retained instanceof Float64Array) spent.push(jump.buffer);
   return { dominators, retained, spent };

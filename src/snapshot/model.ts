@@ -524,7 +524,8 @@ export class HeapSnapshot {
       longest = Math.max(longest, strings.byteLength(c));
     }
     // Class of each snapshot name string, plus one (0: not yet worked out); of added names.
-    const classOfName = new Uint32Array(strings.count);
+    // (In a buffer an index build is done with, when there is one: see scratch.)
+    const classOfName = new Uint32Array(this.scratch(4 * strings.count), 0, strings.count);
     const classOfAdded = new Map<number, number>();
     const classOf = (nameIndex: number): number => {
       let cls = nameIndex < classOfName.length ? classOfName[nameIndex]! - 1 : (classOfAdded.get(nameIndex) ?? -1);
@@ -571,6 +572,7 @@ export class HeapSnapshot {
         out[i] = classOf(d);
       }
     }
+    this.lendScratch([classOfName.buffer as ArrayBuffer]);
     this.classArray = out;
     return out;
   }

@@ -2,8 +2,8 @@
  * DevTools' shallow sizes on a second thread. The ownership pass reads only
  * the snapshot's arrays and takes about a sixth of the time of the
  * dominator search; when those arrays live in shared memory (the parser puts
- * them there), a worker runs it while the calling thread computes the
- * dominators, which need the sizes only at the end. Before it, the worker
+ * them there), a worker runs it while the calling thread runs the
+ * dominator search, which does not need the sizes. Before it, the worker
  * marks the nodes the page owns, which the dominator search needs only once
  * it has classified the edges by the other rules.
  */
