@@ -502,14 +502,14 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
   predFirst[n + 1] = listed;
   // The lists' source numbers (at most n) in three bytes each below 2^24 nodes.
   const predBuffer = new ArrayBuffer(PackedUints.bytes(listed, n));
-  const preds = new PackedUints(predBuffer, 0, listed, n);
+  const { get: predAt, set: setPred } = new PackedUints(predBuffer, 0, listed, n);
   for (let o = 0; o < n; o++) {
     const po = pre[o + 1]!;
     if (po > searched) continue; // never searched: its edges were not classified
     const end = firstEdge[o + 1]!;
     for (let e = firstEdge[o]!; e < end; e++) {
       if ((classified[e >>> 3]! & (1 << (e & 7))) === 0) continue;
-      preds.set(--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!, po);
+      setPred(--predFirst[pre[(edgeWord[e]! & toMask) + 1]!]!, po);
     }
   }
 
@@ -526,7 +526,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
     // (No semidominator is below the root's number, 1: once there, the rest of the list
     // cannot lower it, and skipping their evaluation only skips some path compression.)
     for (let k = predFirst[i]!; k < kEnd && sw > 1; k++) {
-      const v = preds.get(k);
+      const v = predAt(k);
       if (v < i) {
         if (v < sw) sw = v;
         continue;
@@ -677,19 +677,14 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes):
  * Entries take three bytes each below 2^24 nodes (see ./packed-uints.ts).
  */
 export class DominatedIndex {
-  constructor(
-    private readonly first: PackedUints,
-    private readonly nodes: PackedUints,
-  ) {}
-
   /** Where the children of node `v` start; they end where those of `v + 1` start. */
-  start(v: number): number {
-    return this.first.get(v);
-  }
-
+  readonly start: (v: number) => number;
   /** Entry `k` of the lists: a node ordinal. */
-  child(k: number): number {
-    return this.nodes.get(k);
+  readonly child: (k: number) => number;
+
+  constructor(first: PackedUints, nodes: PackedUints) {
+    this.start = first.get;
+    this.child = nodes.get;
   }
 
   /** The nodes that `v` dominates immediately, in ordinal order. */

@@ -7,11 +7,11 @@
  * one at random touches one cache line (mostly).
  */
 export class PackedUints {
-  /** The values' bytes, three a value (little-endian); undefined when they take four. */
-  readonly bytes: Uint8Array | undefined;
-  /** The values, when they take four bytes. */
-  readonly words: Uint32Array | undefined;
   readonly length: number;
+  /** Value `k`. (Each width has its own function, so that a loop that reads one array calls one function, which the compiler inlines.) */
+  readonly get: (k: number) => number;
+  /** Sets value `k` to `v`. */
+  readonly set: (k: number, v: number) => void;
 
   /** Bytes for `length` values of at most `largest`. */
   static bytes(length: number, largest: number): number {
@@ -22,30 +22,21 @@ export class PackedUints {
   constructor(buffer: ArrayBuffer, offset: number, length: number, largest: number) {
     this.length = length;
     if (largest > 0xffffff) {
-      this.bytes = undefined;
-      this.words = new Uint32Array(buffer, offset, length);
+      const words = new Uint32Array(buffer, offset, length);
+      this.get = (k) => words[k]!;
+      this.set = (k, v) => void (words[k] = v);
     } else {
-      this.bytes = new Uint8Array(buffer, offset, 3 * length);
-      this.words = undefined;
+      const bytes = new Uint8Array(buffer, offset, 3 * length);
+      this.get = (k) => {
+        const j = 3 * k;
+        return bytes[j]! | (bytes[j + 1]! << 8) | (bytes[j + 2]! << 16);
+      };
+      this.set = (k, v) => {
+        const j = 3 * k;
+        bytes[j] = v;
+        bytes[j + 1] = v >>> 8;
+        bytes[j + 2] = v >>> 16;
+      };
     }
-  }
-
-  get(k: number): number {
-    const b = this.bytes;
-    if (b === undefined) return this.words![k]!;
-    const j = 3 * k;
-    return b[j]! | (b[j + 1]! << 8) | (b[j + 2]! << 16);
-  }
-
-  set(k: number, v: number): void {
-    const b = this.bytes;
-    if (b === undefined) {
-      this.words![k] = v;
-      return;
-    }
-    const j = 3 * k;
-    b[j] = v;
-    b[j + 1] = v >>> 8;
-    b[j + 2] = v >>> 16;
   }
 }
