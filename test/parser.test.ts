@@ -172,6 +172,13 @@ test('locations: one place per distinct position, more rows than nodes, values b
     assert.deepEqual(locationRows(b), expectedRows(wide, fieldCount, nodes), `wide locations with chunks of ${size}`);
     assert.equal(b.rows.length, 2 * 12, 'the partial last row is dropped');
   }
+  // More numbers in one chunk than the parser takes at a time (65,536): the same rows, the
+  // numbers cut at the end of a piece included.
+  const long: number[] = [];
+  for (let i = 0; i < 40_000; i++) long.push((i % nodes) * fieldCount, 100 + (i % 7), 123_456 + i, i % 13);
+  for (const size of [2 ** 30, 100_000, 4093]) {
+    assert.deepEqual(locationRows(parse(long, size)), expectedRows(long, fieldCount, nodes), `many locations with chunks of ${size}`);
+  }
   // A node with two rows is found at the first; rows that name no node are left out; the
   // sort by one number and the sort by comparison (for more nodes times rows than a double
   // counts exactly) agree.

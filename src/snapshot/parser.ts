@@ -191,6 +191,8 @@ const PROGRESS_STEP = 8 * 1024 * 1024;
 class NumberList {
   data = new Float64Array(1024);
   length = 0;
+  /** How many numbers the parser may add at a time before it calls {@link settle}; 0 for no bound. */
+  readonly batch: number = 0;
 
   /** Appends one number. */
   push(v: number): void {
@@ -221,8 +223,14 @@ class NumberList {
 
 /** The `locations` numbers: after each chunk, the complete rows go to the builder, and the list keeps the rest. */
 class LocationList extends NumberList {
+  // (A chunk may hold half a million numbers: taken a piece at a time, they need a small
+  // list, and leave no large one to the garbage collector.)
+  override readonly batch = 1 << 16;
+
   constructor(private readonly builder: LocationBuilder) {
     super();
+    // Room for a batch and a partial row: the list never grows.
+    this.data = new Float64Array(this.batch + 64);
   }
 
   override settle(): void {
@@ -1094,8 +1102,11 @@ export class SnapshotParser {
     this.scratchLength = total - used;
   }
 
-  /** A plain array of numbers (locations, samples, trace function infos). */
-  private parseNumbers(buf: Uint8Array, i: number, end: number): number {
+  /** A plain array of numbers (locations, samples, trace function infos), up to `chunkEnd` or the list's batch. */
+  private parseNumbers(buf: Uint8Array, i: number, chunkEnd: number): number {
+    const batch = this.numbers!.batch;
+    // (A number cut at the end of a batch goes on in the next call, as one cut by a chunk's end.)
+    const end = batch === 0 ? chunkEnd : Math.min(chunkEnd, i + 2 * batch);
     let v = this.acc;
     let inNum = this.inNum;
     let neg = this.neg;
