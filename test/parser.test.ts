@@ -478,7 +478,7 @@ test('edge names of every width read back exactly: 16 and 24 bits, and the ones 
   ] as const) {
     assert.equal(snap.edgeCount, expected.length, how);
     for (let e = 0; e < expected.length; e++) {
-      if (snap.nameAt(e) !== expected[e]) assert.fail(`${how}: edge ${e} is named ${snap.nameAt(e)}, not ${expected[e]}`);
+      if (snap.edgeNameAt(e) !== expected[e]) assert.fail(`${how}: edge ${e} is named ${snap.edgeNameAt(e)}, not ${expected[e]}`);
     }
     assert.deepEqual([...snap.edgeName], expected, how);
     const element = snap.node(1).edges.map((edge) => edge.name);

@@ -209,7 +209,8 @@ export function classRetainedSizes(snap: HeapSnapshot, numbers: ClassNumbers, cl
   const active = new Uint8Array(classCount);
   // A depth-first walk with one frame per level of the tree (not one per child waiting to
   // be visited: the root alone dominates a large share of the heap). A frame holds the
-  // node, its next child's position in `nodes`, and the class it made active (-1 if none).
+  // node, the position of its next child in the lists, and the class it made active (-1 if
+  // none).
   let frames = new Int32Array(3 * 256);
   let top = 0;
   /** Counts node `v`, and opens a frame for its children if it has any. */

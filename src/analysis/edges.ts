@@ -209,7 +209,7 @@ export function collectionKind(snap: HeapSnapshot, ordinal: number): 'Map' | 'Se
 export function tableOf(snap: HeapSnapshot, ordinal: number): number {
   const f = snapshotFacts(snap);
   for (let e = snap.firstEdge[ordinal]!; e < snap.firstEdge[ordinal + 1]!; e++) {
-    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && snap.nameAt(e) === f.nTable) return snap.edgeTarget(e);
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && snap.edgeNameAt(e) === f.nTable) return snap.edgeTarget(e);
   }
   return -1;
 }
@@ -233,7 +233,7 @@ export function keyText(snap: HeapSnapshot, ordinal: number): string {
 
 /** The label of raw edge `e` in a graph: the property or variable name, or the index. */
 export function rawEdgeLabel(snap: HeapSnapshot, e: number): string {
-  const name = snap.nameAt(e);
+  const name = snap.edgeNameAt(e);
   if (snap.edgeHasIndex(e)) return String(name);
   return snap.strings.prefix(name, 120);
 }
@@ -329,7 +329,7 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
     // Each entry: weak edges to key and value, and an internal edge named after the pair.
     for (let e = first; e < end; e++) {
       if (snap.edgeTypeOf(e) !== snap.edgeTypes.internal) continue;
-      const m = WEAKMAP_ENTRY.exec(snap.strings.get(snap.nameAt(e)));
+      const m = WEAKMAP_ENTRY.exec(snap.strings.get(snap.edgeNameAt(e)));
       if (!m) continue;
       const keyOrdinal = snap.ordinalOf(Number(m[1]));
       let keyEdge = -1;
@@ -347,7 +347,7 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
   const slots: Array<[number, number]> = [];
   for (let e = first; e < end; e++) {
     if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && isIndexName(snap, e)) {
-      slots.push([Number(snap.strings.get(snap.nameAt(e))), e]);
+      slots.push([Number(snap.strings.get(snap.edgeNameAt(e))), e]);
     }
   }
   slots.sort((a, b) => a[0] - b[0]);
@@ -374,7 +374,7 @@ export function decodeTable(snap: HeapSnapshot, kind: 'Map' | 'Set' | 'WeakMap' 
 }
 
 function isIndexName(snap: HeapSnapshot, e: number): boolean {
-  const s = snap.strings.prefix(snap.nameAt(e), 12);
+  const s = snap.strings.prefix(snap.edgeNameAt(e), 12);
   return /^\d{1,10}$/.test(s);
 }
 
@@ -425,7 +425,7 @@ export function logicalReferences(snap: HeapSnapshot, v: number, options: Logica
   for (let e = first; e < end; e++) {
     const t = snap.edgeTypeOf(e);
     const to = snap.edgeTarget(e);
-    const name = snap.nameAt(e);
+    const name = snap.edgeNameAt(e);
     if (isNoise(snap, to)) continue;
     if (t === ET.property && name === f.nProto && !prototypes) continue;
     if (t === ET.internal && snap.strings.prefix(name, 200).includes('pair in WeakMap')) {
@@ -471,13 +471,13 @@ function capturedVariables(snap: HeapSnapshot, closure: number, context: number)
     for (let e = snap.firstEdge[c]!; e < snap.firstEdge[c + 1]!; e++) {
       const t = snap.edgeTypeOf(e);
       if (t === snap.edgeTypes.context) {
-        const name = snap.nameAt(e);
+        const name = snap.edgeNameAt(e);
         if (seenNames.has(name)) continue; // an inner variable shadows an outer one
         seenNames.add(name);
         const to = snap.edgeTarget(e);
         if (isNoise(snap, to)) continue;
         out.push({ from: closure, to, label: rawEdgeLabel(snap, e), kind: 'context', weak: false, edge: e });
-      } else if (t === snap.edgeTypes.internal && snap.nameAt(e) === f.nPrevious) {
+      } else if (t === snap.edgeTypes.internal && snap.edgeNameAt(e) === f.nPrevious) {
         next = snap.edgeTarget(e);
       }
     }
@@ -552,7 +552,7 @@ export function logicalRetainers(snap: HeapSnapshot, v: number, options: Logical
     const e = r.edges[k]!;
     const u = r.nodes[k]!;
     const t = snap.edgeTypeOf(e);
-    const name = snap.nameAt(e);
+    const name = snap.edgeNameAt(e);
     if (isNoise(snap, u)) continue;
     if (t === ET.property && name === f.nProto && !prototypes) continue;
     if (isStringType(snap, u)) continue;
@@ -584,7 +584,7 @@ export function logicalRetainers(snap: HeapSnapshot, v: number, options: Logical
         if (snap.edgeTypeOf(ue) === ET.weak) continue;
         const from = r.nodes[j]!;
         if (isNoise(snap, from)) continue;
-        const n = snap.nameAt(ue);
+        const n = snap.edgeNameAt(ue);
         if (snap.edgeTypeOf(ue) === ET.internal && (n === f.nContext || n === f.nPrevious)) continue;
         others = true;
       }
@@ -617,7 +617,7 @@ function contextHolders(snap: HeapSnapshot, c: number): number[] {
         if (snap.edgeTypeOf(e) !== snap.edgeTypes.internal) continue;
         const from = r.nodes[k]!;
         if (seen.has(from) || isNoise(snap, from)) continue;
-        const name = snap.nameAt(e);
+        const name = snap.edgeNameAt(e);
         if (name === f.nContext && !isContext(snap, from)) {
           seen.add(from);
           out.push(from);
@@ -638,7 +638,7 @@ function holdersOf(snap: HeapSnapshot, node: number, names: number[]): number[] 
   const out: number[] = [];
   for (let k = r.first[node]!; k < r.first[node + 1]!; k++) {
     const e = r.edges[k]!;
-    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && names.includes(snap.nameAt(e))) out.push(r.nodes[k]!);
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.internal && names.includes(snap.edgeNameAt(e))) out.push(r.nodes[k]!);
   }
   return out;
 }
@@ -694,7 +694,7 @@ export function describeNode(snap: HeapSnapshot, v: number): string | null {
   let props = 0;
   const f = snapshotFacts(snap);
   for (let e = snap.firstEdge[v]!; e < snap.firstEdge[v + 1]!; e++) {
-    if (snap.edgeTypeOf(e) === snap.edgeTypes.property && snap.nameAt(e) !== f.nProto) props++;
+    if (snap.edgeTypeOf(e) === snap.edgeTypes.property && snap.edgeNameAt(e) !== f.nProto) props++;
   }
   if (cls === 'Object' && props > 0) return props === 1 ? '1 property' : `${props} properties`;
   return null;
@@ -715,15 +715,15 @@ function arrayLength(snap: HeapSnapshot, v: number): number {
   let store = -1;
   for (let e = snap.firstEdge[v]!; e < snap.firstEdge[v + 1]!; e++) {
     const t = snap.edgeTypeOf(e);
-    if (t === snap.edgeTypes.element) max = Math.max(max, snap.nameAt(e));
-    else if (t === snap.edgeTypes.internal && snap.nameAt(e) === f.nElements) store = snap.edgeTarget(e);
+    if (t === snap.edgeTypes.element) max = Math.max(max, snap.edgeNameAt(e));
+    else if (t === snap.edgeTypes.internal && snap.edgeNameAt(e) === f.nElements) store = snap.edgeTarget(e);
   }
   if (max < 0 && store >= 0 && isBackingStore(snap, store)) {
     for (let e = snap.firstEdge[store]!; e < snap.firstEdge[store + 1]!; e++) {
-      if (snap.edgeHasIndex(e)) max = Math.max(max, snap.nameAt(e));
+      if (snap.edgeHasIndex(e)) max = Math.max(max, snap.edgeNameAt(e));
       else {
         // Slots of a backing store are internal edges named "0", "1", …
-        const n = Number(snap.strings.prefix(snap.nameAt(e), 12));
+        const n = Number(snap.strings.prefix(snap.edgeNameAt(e), 12));
         if (Number.isInteger(n)) max = Math.max(max, n);
       }
     }

@@ -297,7 +297,7 @@ export function collapseChain(snap: HeapSnapshot, ordinals: readonly number[], e
     const t = snap.edgeTypeOf(e);
     if (next >= 0 && t === ET.internal) {
       const to = ordinals[i + 2]!;
-      const name = snap.nameAt(e);
+      const name = snap.edgeNameAt(e);
       if (name === f.nContext && isContext(snap, mid) && snap.edgeTypeOf(next) === ET.context) {
         steps.push(step(snap, from, to, rawEdgeLabel(snap, next), 'context'));
         i += 2;
@@ -322,7 +322,7 @@ export function collapseChain(snap: HeapSnapshot, ordinals: readonly number[], e
         continue;
       }
     }
-    if (t === ET.internal && tableOwnerOf(snap, from) < 0 && snap.weakMapEdgeNames().isEntry(snap.nameAt(e))) {
+    if (t === ET.internal && tableOwnerOf(snap, from) < 0 && snap.weakMapEdgeNames().isEntry(snap.edgeNameAt(e))) {
       // V8's edge from a WeakMap key to its value (named after the whole entry): the value
       // lives as long as the key does, as the reference graphs label it.
       steps.push(step(snap, from, mid, 'as WeakMap key', 'entry'));

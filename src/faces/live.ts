@@ -570,7 +570,7 @@ function objectsOf(snap: HeapSnapshot, ordinals: readonly number[]): unknown[] {
   const protoOf = (i: number): number => {
     if (protoName < 0) return -1;
     for (let e = snap.firstEdge[i]!; e < snap.firstEdge[i + 1]!; e++) {
-      if (snap.nameAt(e) === protoName && snap.edgeTypeOf(e) === E.property) return snap.edgeTarget(e);
+      if (snap.edgeNameAt(e) === protoName && snap.edgeTypeOf(e) === E.property) return snap.edgeTarget(e);
     }
     return -1;
   };

@@ -76,7 +76,7 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
  * `nodeName`, `nodeSelfSize`, `firstEdge`) and by edge index (`edgeWord`,
  * which holds each edge's target and type; the names, in three bytes an
- * edge, are read with {@link nameAt}). Node ids take
+ * edge, are read with {@link edgeNameAt}). Node ids take
  * little memory when V8 numbered the nodes in order, as it does in a
  * process's first snapshot: {@link idOf} reads one, {@link nodeId} makes the
  * array.
@@ -91,7 +91,7 @@ export class HeapSnapshot {
   readonly nodeTypeNames: readonly string[];
   readonly edgeTypeNames: readonly string[];
   readonly nodeType: Uint8Array;
-  /** Each node's name (a string index), in three bytes: read one with {@link nameOf}. */
+  /** Each node's name (a string index), in three bytes: read one with {@link nodeNameAt}. */
   readonly nodeName: NameArrays;
   /** @internal Node ids, as runs when V8 numbered the nodes in order (see ./node-ids.ts); {@link idOf} reads one. */
   readonly ids: NodeIds;
@@ -122,7 +122,7 @@ export class HeapSnapshot {
   readonly detachedMarks: Uint32Array | undefined;
   /**
    * @internal Every edge's name in three bytes (see ./edge-names.ts):
-   * {@link nameAt} reads one.
+   * {@link edgeNameAt} reads one.
    */
   readonly edgeNames: NameArrays;
   /** {@link edgeName}, once made. */
@@ -337,12 +337,12 @@ export class HeapSnapshot {
    * for named edges, the number itself for `element` and `hidden` edges (see
    * {@link edgeNameOf}).
    */
-  nameAt(index: number): number {
+  edgeNameAt(index: number): number {
     return nameAt(this.edgeNames, index);
   }
 
   /**
-   * Every edge's raw name (see {@link nameAt}), by edge index, in one
+   * Every edge's raw name (see {@link edgeNameAt}), by edge index, in one
    * array of 4 bytes an edge, made on first use: the snapshot keeps the names
    * in three bytes an edge.
    */
@@ -353,7 +353,7 @@ export class HeapSnapshot {
 
   /** The name of edge `index`: a property or variable name, or the element index. */
   edgeNameOf(index: number): string | number {
-    const v = this.nameAt(index);
+    const v = this.edgeNameAt(index);
     return this.edgeHasIndex(index) ? v : this.strings.get(v);
   }
 

@@ -65,8 +65,8 @@ export interface GraphArrays {
   idOf(ordinal: number): number;
   firstEdge: Uint32Array;
   edgeTypeNames: readonly string[];
-  /** The raw name of edge `e` (see `HeapSnapshot.nameAt`). */
-  nameAt(e: number): number;
+  /** The raw name of edge `e` (see `HeapSnapshot.edgeNameAt`). */
+  edgeNameAt(e: number): number;
   /** Edge targets and types (see `HeapSnapshot.edgeWord`). */
   edgeWord: Uint32Array;
   /** Ordinal of the snapshot's root (0 in every V8 snapshot). */
@@ -232,7 +232,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
       }
     } else if (paramsOrdinal >= 0) {
       for (let e = firstEdge[i]!; e < end; e++) {
-        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.nameAt(e), 'params')) {
+        if ((edgeWord[e]! & toMask) === paramsOrdinal && edgeWord[e]! >>> typeShift === eProperty && g.strings.equals(g.edgeNameAt(e), 'params')) {
           mask[i] = BLOCKED;
         }
       }
@@ -255,7 +255,7 @@ export function toolOwnedNodes(g: GraphArrays, marks: ToolMarks): Exclusion {
         const et = edgeWord[e]! >>> typeShift;
         if (et === eWeak) continue;
         if (respectClosed && et === eInternal) {
-          const name = g.nameAt(e);
+          const name = g.edgeNameAt(e);
           if (name === fastCache || name === slowCache) continue;
         }
         if (fromShape) {
@@ -338,7 +338,7 @@ function messageText(
     let next = -1;
     const end = g.firstEdge[cur + 1]!;
     for (let e = g.firstEdge[cur]!; e < end; e++) {
-      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.nameAt(e), 'first') || g.strings.equals(g.nameAt(e), 'parent'))) {
+      if (g.edgeWord[e]! >>> EDGE_TYPE_SHIFT === eInternal && (g.strings.equals(g.edgeNameAt(e), 'first') || g.strings.equals(g.edgeNameAt(e), 'parent'))) {
         next = g.edgeWord[e]! & EDGE_TO_MASK;
         break;
       }
