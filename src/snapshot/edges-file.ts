@@ -14,6 +14,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { SnapshotError } from './errors.js';
+import { mappedBuffer } from './mapped.js';
 import { SnapshotParser, type EdgeArrays, type SnapshotHeader } from './parser.js';
 import { workerLost, type LifeWords } from './worker-life.js';
 
@@ -82,7 +83,7 @@ export function readEdgesFromFile(
     throw new SnapshotError(path, `cannot read: ${(e as Error).message}`);
   }
   try {
-    const block = Buffer.allocUnsafeSlow(BLOCK);
+    const block = mappedBuffer(BLOCK);
     const start = 'start' in at ? at.start : findEdges(fd, path, at.searchFrom, block);
     onStart?.(start);
     const parser = SnapshotParser.forEdges(header, { source: path, offset: start });

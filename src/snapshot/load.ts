@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { SnapshotError } from './errors.js';
+import { mappedBuffer } from './mapped.js';
 import { HeapSnapshot } from './model.js';
 import { SnapshotParser, type EdgeArrays, type ProgressCallback, type SnapshotData, type SnapshotHeader } from './parser.js';
 import { EdgesJob, PARALLEL_MIN_BYTES, readEdgesFromFile, type EdgesOutcome } from './edges-file.js';
@@ -88,7 +89,7 @@ function readChunksSync(path: string, onChunk: (bytes: Buffer) => void): void {
     throw fileError(path, e);
   }
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = mappedBuffer(CHUNK);
     for (;;) {
       let n: number;
       try {
@@ -290,10 +291,12 @@ async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: R
  * bytes, into two buffers in turn: the next chunk is read while the caller
  * parses the one it was given, which stays valid until the next call. A new
  * buffer per chunk would leave the process larger: the garbage collector
- * frees them late, and the C allocator keeps much of what they took.
+ * frees them late, and the C allocator keeps much of what they took. (Both
+ * are cut from one mapped buffer, see ./mapped.ts.)
  */
 class ChunkReader {
-  private readonly buffers = [Buffer.allocUnsafeSlow(CHUNK), Buffer.allocUnsafeSlow(CHUNK)];
+  private readonly both = mappedBuffer(2 * CHUNK);
+  private readonly buffers = [0, 1].map((k) => this.both.subarray(k * CHUNK, (k + 1) * CHUNK));
   private turn = 0;
   private pending: Promise<number>;
   private closed = false;

@@ -5,6 +5,7 @@
  * ./shallow-job.ts).
  */
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
+import { ALWAYS_MAPPED } from './mapped.js';
 import { nameAt, type NameArrays } from './names.js';
 import { lowerBound } from './search.js';
 
@@ -51,14 +52,6 @@ export interface NodeSizes {
 
 /** What a 16-bit size holds for the sizes kept apart. */
 export const LARGE_SIZE = 0xffff;
-/**
- * glibc's malloc serves a request of this size or more with a mapping of its own, which it
- * unmaps when the block is freed. A smaller block may come from the heap of the thread's
- * arena instead: once the process has freed a mapped block of a few MiB, requests up to
- * that size do (the allocator's threshold moves up to 32 MiB), and a freed block there
- * stays in the process, for that arena's later requests alone.
- */
-const ALWAYS_MAPPED = 33 * 1024 * 1024;
 
 /** The size of node `i`. */
 export function sizeAt(sizes: NodeSizes, i: number): number {
@@ -119,7 +112,7 @@ export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?:
   // the edge scan reads a small array, and only they have an owner word, found by their
   // rank among them: the count before each group of 32 nodes, plus the bits below in the
   // group's word. All in one buffer of at least ALWAYS_MAPPED bytes, which the C allocator
-  // gives back to the system when it is freed (see ALWAYS_MAPPED); the pass runs on a worker
+  // gives back to the system when it is freed (see ./mapped.ts); the pass runs on a worker
   // thread while the dominators are computed, when the process is at its largest. (Room is
   // reserved for an owner word per node, but only the pages written take memory.)
   const groups = (n + 31) >>> 5;
