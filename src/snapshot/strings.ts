@@ -9,9 +9,16 @@
  * parser records where each string literal starts and ends in them, and a
  * string is decoded when first asked for.
  */
+import { ALWAYS_MAPPED } from './mapped.js';
 import { lowerBound } from './search.js';
 
-const BLOCK_SIZE = 16 * 1024 * 1024;
+/**
+ * Blocks the C allocator always maps (see ./mapped.ts): the pages of the last
+ * block that no string reaches are never written and take no memory, so it
+ * needs no trimmed copy, which would hold its bytes twice until the collector
+ * frees the block.
+ */
+const BLOCK_SIZE = ALWAYS_MAPPED;
 /** Bit 15 of a length word: the string's raw bytes contain JSON escapes. */
 const ESCAPED = 0x8000;
 /** A length word (escape bit aside) this large says: the length is in the table of long ones. */
@@ -102,7 +109,7 @@ export class StringPool {
     return this.n + this.extra.length;
   }
 
-  /** Bytes held by the pool (for memory reports). */
+  /** Bytes of the pool's blocks (the end of the last one that no string reaches takes no memory) and index arrays. */
   get byteSize(): number {
     return this.blocks.reduce((sum, b) => sum + b.length, 0) + this.n * 6;
   }
@@ -183,16 +190,10 @@ export class StringPool {
     this.openString = false;
   }
 
-  /** Trims the index arrays once loading is done (a reservation is kept as a view: see {@link reserve}). */
+  /** Trims the index arrays once loading is done (a reservation is kept as a view: see {@link reserve}; the last block stays whole, see {@link BLOCK_SIZE}). */
   seal(): void {
     this.starts = this.starts.subarray(0, this.n);
     this.lengths = this.lengths.subarray(0, this.n);
-    if (this.used < this.current.length && this.current.length > 1024 * 1024) {
-      const last = Buffer.allocUnsafeSlow(this.used);
-      this.current.copy(last, 0, 0, this.used);
-      this.blocks[this.blocks.length - 1] = last;
-      this.current = last;
-    }
   }
 
   /** The block holding the bytes that start at position `at` (see {@link blockStart}). */
