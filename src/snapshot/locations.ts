@@ -88,7 +88,7 @@ export class LocationBuilder {
     let lastPlace = last[3]!;
     for (let base = 0; base < count * width; base += width) {
       const ordinal = data[base + object]! / nodeFieldCount;
-      rows[k++] = Number.isInteger(ordinal) && ordinal >= 0 && ordinal < nodeCount ? ordinal : NO_NODE;
+      rows[k++] = isBelow(ordinal, nodeCount) ? ordinal : NO_NODE;
       const s = script < 0 ? 0 : data[base + script]!;
       const l = line < 0 ? 0 : data[base + line]!;
       const c = column < 0 ? 0 : data[base + column]!;
