@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'heap-snapshot-toolkit';
 import type { HeapSnapshot } from '../src/index.js';
 import { census } from '../src/analysis/index.js';
+import { buildDominators, RECORDED_ORDER_MIN_NODES } from '../src/snapshot/indexes.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type DevToolsSnapshot = any;
@@ -63,6 +64,13 @@ export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agre
     if (theirs.nodeDistances[i] !== distances[i]) mismatches.push(`node ${i}: distance ${theirs.nodeDistances[i]} vs ${distances[i]}`);
   }
   assert.deepEqual(mismatches, []);
+  // The dominator search finds its order in one of two ways, by the heap's size (see
+  // RECORDED_ORDER_MIN_NODES): the other way gives the same dominators and retained sizes.
+  const other = buildDominators(ours, () => ours.shallowSizes(), ours.nodeCount < RECORDED_ORDER_MIN_NODES);
+  const bytes = (a: Uint32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  assert.ok(bytes(other.dominators).equals(bytes(dominators)), 'the dominators found the other way agree');
+  assert.equal(other.retained.constructor, retained.constructor);
+  assert.ok(bytes(other.retained).equals(bytes(retained)), 'the retained sizes found the other way agree');
 
   theirs.applyInterfaceDefinitions([]);
   const aggregates = theirs.aggregatesWithFilter({}) as Record<string, { count: number; self: number; maxRet: number; distance: number; name: string; idxs: number[] }>;
