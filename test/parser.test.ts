@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progress } from '../src/index.js';
 import { knownHeap, tempDir } from './fixtures.js';
 import { NO_NODE, sortLocations, type Locations } from '../src/snapshot/locations.js';
-import { syntheticSnapshot, type SyntheticNode } from './synthetic.js';
+import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic.js';
 
 const tricky = ['quote " inside', 'back\\\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
 
@@ -452,6 +452,37 @@ test('bad input: indexes into the strings table past its end', () => {
   assert.equal(loadSync(write('element-index.heapsnapshot', JSON.stringify(element))).edgeName[0], 500);
 });
 
+test('node names past 16 bits read back exactly, and only they take a high byte', async () => {
+  // 150,000 nodes, most of a name of their own: the strings table passes 65,536 entries, and
+  // names of its first entries (narrow) and of its last (wide) alternate in runs of every
+  // length across the 32-name groups.
+  const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }];
+  const edges: SyntheticEdge[] = [];
+  let seed = 7;
+  for (let k = 1; k <= 150_000; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    nodes.push({ type: 'object', name: (seed >>> 8) % 7 < 3 ? `Small${k % 5}` : `N${k}`, id: 1 + 2 * k, size: 8 });
+    edges.push([0, 'element', k - 1, k]);
+  }
+  const file = write('node-name-widths.heapsnapshot', syntheticSnapshot(nodes, edges));
+  const text = JSON.parse(readFileSync(file, 'utf8'));
+  const nfc = text.snapshot.meta.node_fields.length;
+  const expected: number[] = [];
+  for (let o = 0; o < text.nodes.length / nfc; o++) expected.push(text.nodes[o * nfc + 1]);
+  // The test's point: names on both sides of 2^16, mixed.
+  assert.ok(expected.filter((v) => v >= 0x10000).length > 10_000 && expected.filter((v) => v < 0x10000).length > 10_000);
+  for (const [how, snap] of [
+    ['sync', loadSync(file)],
+    ['async', await load(file)],
+  ] as const) {
+    for (let o = 0; o < expected.length; o++) {
+      if (snap.nodeNameAt(o) !== expected[o]) assert.fail(`${how}: node ${o} is named ${snap.nodeNameAt(o)}, not ${expected[o]}`);
+    }
+    assert.equal(snap.nodeName.high.length, expected.filter((v) => v >= 0x10000).length, how);
+    assert.equal(snap.nodeNameOf(nodes.length - 1), nodes.at(-1)!.name, how);
+  }
+});
+
 test('edge names of every width read back exactly: 16 and 24 bits, and the ones kept apart (0xff0000 to 2^32 - 1)', async () => {
   // Element indexes on node 1; on node 2, property edges named by strings past index 65,535.
   const indexes = [0, 1, 0xffff, 0x10000, 0x12345, 0xfeffff, 0xff0000, 0xff0001, 0xffffff, 0x1000000, 20_000_000, 0xfffffffe, 0xffffffff, 7];
@@ -481,6 +512,9 @@ test('edge names of every width read back exactly: 16 and 24 bits, and the ones 
       if (snap.edgeNameAt(e) !== expected[e]) assert.fail(`${how}: edge ${e} is named ${snap.edgeNameAt(e)}, not ${expected[e]}`);
     }
     assert.deepEqual([...snap.edgeName], expected, how);
+    // Only the wide names (2^16 and up) take a high byte, and only the names of 0xff0000 and up are kept apart.
+    assert.equal(snap.edgeNames.high.length, expected.filter((v) => v >= 0x10000).length, how);
+    assert.deepEqual([...snap.edgeNames.apartNames], expected.filter((v) => v >= 0xff0000), how);
     const element = snap.node(1).edges.map((edge) => edge.name);
     assert.deepEqual(element, [...indexes, 0xff0002], how);
     assert.equal(snap.edgeNameOf(expected.length - 1), `p${properties - 1}`, how);

@@ -23,7 +23,7 @@ try {
   );
   const { edgeNames, edgeWord } = found.edges;
   // Shared buffers are shared, not transferred.
-  const arrays = [edgeNames.low, edgeNames.high, edgeNames.apartIndexes, edgeNames.apartNames, edgeWord];
+  const arrays = [edgeNames.low, edgeNames.wide, edgeNames.ranks, edgeNames.high, edgeNames.apartIndexes, edgeNames.apartNames, edgeWord];
   transfer = arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   answer = { ok: true, found };
 } catch (e) {

@@ -4,6 +4,7 @@
  * shared memory, on a worker while the dominators are computed (see
  * ./shallow-job.ts).
  */
+import { bitCount } from './bits.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { ALWAYS_MAPPED } from './mapped.js';
 import { nameAt, type NameArrays } from './names.js';
@@ -85,13 +86,6 @@ function largeSizesOf(map: Map<number, number>): LargeSizes {
   const sizes = new Float64Array(ordinals.length);
   for (let k = 0; k < ordinals.length; k++) sizes[k] = map.get(ordinals[k]!)!;
   return { ordinals, sizes };
-}
-
-/** The number of bits set in a 32-bit word. */
-function bitCount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /**

@@ -9,7 +9,7 @@
  * be driven by the in-process inspector, and never recurses, so no input can
  * overflow the stack.
  */
-import { NameWriter, nameAt, NAMES_APART_FROM, type NameArrays } from './names.js';
+import { NameWriter, nameAt, NAMES_APART_FROM, WIDE_NAMES_FROM, type NameArrays } from './names.js';
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
 import { LocationBuilder, noLocations, type Locations } from './locations.js';
@@ -445,7 +445,7 @@ export class SnapshotParser {
   setEdges(edges: EdgeArrays): void {
     if (!this.skipEdges) throw new Error('setEdges() is for parsers made with skipEdges');
     const n = this.edgeCount;
-    if (edges.edgeNames.low.length !== n || edges.edgeNames.high.length !== n || edges.edgeWord.length !== n) {
+    if (edges.edgeNames.low.length !== n || edges.edgeNames.wide.length !== (n + 31) >>> 5 || edges.edgeWord.length !== n) {
       throw new Error(`setEdges(): ${edges.edgeWord.length} edges and ${edges.edgeNames.low.length} names given, the header says ${n} edges`);
     }
     this.edgeNames = edges.edgeNames;
@@ -943,14 +943,15 @@ export class SnapshotParser {
         type[o] = v;
       }
       const names = this.nodeName!;
-      const { low, high } = names;
+      const low = names.low;
       let maxName = this.maxNodeName;
       for (let j = this.fName, o = ord0; j < used; j += nfc, o++) {
         const v = vals[j]!;
         if (v > maxName) maxName = v;
-        if (v < NAMES_APART_FROM) {
+        if (v < WIDE_NAMES_FROM) low[o] = v;
+        else if (v < NAMES_APART_FROM) {
           low[o] = v;
-          high[o] = v >>> 16;
+          names.setWide(o, v >>> 16);
         } else names.setApart(o, v);
       }
       // (Checked before the end, where the wrapped 32-bit value would pass.)
@@ -1066,7 +1067,7 @@ export class SnapshotParser {
     }
     const used = rows * efc;
     const names = this.edgeNames as NameWriter;
-    const { low, high } = names;
+    const low = names.low;
     const word = this.edgeWord!;
     const typeCount = this.edgeTypeNames.length;
     for (let j = this.efType, o = ord0; j < used; j += efc, o++) {
@@ -1081,9 +1082,10 @@ export class SnapshotParser {
       if (v > 0xffffffff) this.fail(`edge ${o} has a name or index too large to store (${v})`, this.offset);
       const t = vals[k]!;
       if (v > maxName && t !== element && t !== hidden) maxName = v;
-      if (v < NAMES_APART_FROM) {
+      if (v < WIDE_NAMES_FROM) low[o] = v;
+      else if (v < NAMES_APART_FROM) {
         low[o] = v;
-        high[o] = v >>> 16;
+        names.setWide(o, v >>> 16);
       } else names.setApart(o, v);
     }
     this.maxEdgeName = maxName;

@@ -58,7 +58,8 @@ export class ShallowJob {
    * can start. `total` is the self sizes' sum (`HeapSnapshot.totalSize`).
    */
   static start(input: OwnershipInput, total: number, ownedStarts?: Uint32Array): ShallowJob | null {
-    const arrays = [input.nodeType, input.nodeName.low, input.nodeName.high, input.selfSizes.small, input.firstEdge, input.edgeWord];
+    const { nodeName } = input;
+    const arrays = [input.nodeType, nodeName.low, nodeName.wide, nodeName.ranks, nodeName.high, input.selfSizes.small, input.firstEdge, input.edgeWord];
     if (input.edgeWord.length < MIN_EDGES || !arrays.every(isShared)) return null;
     const url = new URL('./shallow-worker.js', import.meta.url);
     if (!existsSync(fileURLToPath(url))) return null;
