@@ -291,7 +291,8 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
  * process's own memory (the runtime and its code, some 70 MiB) is a large
  * share of a smaller snapshot's size, and there the lean way keeps the peak
  * below the size of the file; from here on the 8 bytes fit under it too
- * (a 1.75 GB snapshot of 21 M nodes: 0.81x the file lean, 0.9x recorded).
+ * (a 1.75 GB snapshot of 21 M nodes: a full analysis peaks at 0.87x the
+ * file with them, and takes 0.4-1.0 s less in 15 s).
  */
 export const RECORDED_ORDER_MIN_NODES = 10_000_000;
 

@@ -75,8 +75,8 @@ export { BASE_SYSTEM_DISTANCE, NO_DISTANCE };
  *
  * Bulk data lives in typed arrays indexed by node ordinal (`nodeType`,
  * `nodeName`, `nodeSelfSize`, `firstEdge`) and by edge index (`edgeWord`,
- * which holds each edge's target and type; the names, in three bytes an
- * edge, are read with {@link edgeNameAt}). Node ids take
+ * which holds each edge's target and type; the names, in two bytes an edge
+ * and a third for the few wide ones, are read with {@link edgeNameAt}). Node ids take
  * little memory when V8 numbered the nodes in order, as it does in a
  * process's first snapshot: {@link idOf} reads one, {@link nodeId} makes the
  * array.
@@ -91,7 +91,7 @@ export class HeapSnapshot {
   readonly nodeTypeNames: readonly string[];
   readonly edgeTypeNames: readonly string[];
   readonly nodeType: Uint8Array;
-  /** Each node's name (a string index), in three bytes: read one with {@link nodeNameAt}. */
+  /** Each node's name (a string index), in two bytes and a third for the few wide ones (see ./names.ts): read one with {@link nodeNameAt}. */
   readonly nodeName: NameArrays;
   /** @internal Node ids, as runs when V8 numbered the nodes in order (see ./node-ids.ts); {@link idOf} reads one. */
   readonly ids: NodeIds;
@@ -121,7 +121,7 @@ export class HeapSnapshot {
    */
   readonly detachedMarks: Uint32Array | undefined;
   /**
-   * @internal Every edge's name in three bytes (see ./edge-names.ts):
+   * @internal Every edge's name, in two bytes and a third for the few wide ones (see ./names.ts):
    * {@link edgeNameAt} reads one.
    */
   readonly edgeNames: NameArrays;
@@ -344,7 +344,7 @@ export class HeapSnapshot {
   /**
    * Every edge's raw name (see {@link edgeNameAt}), by edge index, in one
    * array of 4 bytes an edge, made on first use: the snapshot keeps the names
-   * in three bytes an edge.
+   * in two bytes an edge and a third for the few wide ones.
    */
   get edgeName(): Uint32Array {
     this.edgeNameArray ??= namesToArray(this.edgeNames);

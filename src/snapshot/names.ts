@@ -6,7 +6,7 @@
  * small, so nearly every name fits in 24 bits, and most in 16: the low 16
  * bits of every name sit in one array, and a bit per name marks the wide
  * ones (2^16 and more), whose next 8 bits follow in a short array of their
- * own, in order (about one name in ten in the benchmark's snapshots: 1.35
+ * own, in order (about one name in ten in the benchmark's snapshots: 2.35
  * bytes per edge name instead of 3 bytes). A wide name's place there is its
  * rank among the wide ones: the count of wide names before its group of 32,
  * plus the marked bits below it in the group's word. The rare names of

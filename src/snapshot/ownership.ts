@@ -13,7 +13,7 @@ import { lowerBound } from './search.js';
 /** The arrays and constants the ownership pass reads. */
 export interface OwnershipInput {
   nodeType: Uint8Array;
-  /** Each node's name, in three bytes (see ./names.ts). */
+  /** Each node's name (see ./names.ts). */
   nodeName: NameArrays;
   /** V8's self sizes (see `HeapSnapshot.nodeSelfSize`). */
   selfSizes: NodeSizes;

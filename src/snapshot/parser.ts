@@ -63,7 +63,7 @@ export interface SnapshotData {
   nodeCount: number;
   edgeCount: number;
   nodeType: Uint8Array;
-  /** Each node's name (a string index), in three bytes (see ./names.ts). */
+  /** Each node's name (a string index; see ./names.ts). */
   nodeName: NameArrays;
   nodeId: Uint32Array;
   /** Self sizes below 65,535 bytes; the others read 65,535 and are in {@link largeSelfSizes}. */
