@@ -296,6 +296,13 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
  */
 export const RECORDED_ORDER_MIN_NODES = 10_000_000;
 
+/** A copy of `a` in an array of twice its length (for the searches' growing stacks). */
+function doubled(a: Uint32Array): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(a.length * 2);
+  grown.set(a);
+  return grown;
+}
+
 export interface DominatorResult {
   /** Immediate dominator ordinal of every node (the root dominates itself). */
   dominators: Uint32Array;
@@ -416,11 +423,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
         if (pw === 0) {
           // Tree edge: v waits on the path.
           tree[e >>> 3]! |= 1 << (e & 7);
-          if (4 * depth + 4 > path.length) {
-            const grown = new Uint32Array(path.length * 2);
-            grown.set(path);
-            path = grown;
-          }
+          if (4 * depth + 4 > path.length) path = doubled(path);
           path[4 * depth] = v;
           path[4 * depth + 1] = pv;
           path[4 * depth + 2] = e + 1;
@@ -557,11 +560,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
         let sp = 0;
         let u = v;
         do {
-          if (sp + 1 >= stack.length) {
-            const grown = new Uint32Array(stack.length * 2);
-            grown.set(stack);
-            stack = grown;
-          }
+          if (sp + 1 >= stack.length) stack = doubled(stack);
           stack[++sp] = u;
           u = a;
           a = parent[u]!;
@@ -609,11 +608,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
           met[w >>> 3]! |= 1 << (w & 7);
           vertex[++k] = w;
           parent[k] = pv;
-          if (3 * depth + 3 > path.length) {
-            const grown = new Uint32Array(path.length * 2);
-            grown.set(path);
-            path = grown;
-          }
+          if (3 * depth + 3 > path.length) path = doubled(path);
           path[3 * depth] = v;
           path[3 * depth + 1] = pv;
           path[3 * depth + 2] = e + 1;
