@@ -17,7 +17,7 @@
  * A module of its own, like ./edge-word.ts, so that the worker threads can
  * read and write names without loading the parser.
  */
-import { bitCount } from './bits.js';
+import { fillRanks, rankOf } from './bits.js';
 import { mappedBuffer } from './mapped.js';
 import { lowerBound } from './search.js';
 
@@ -48,7 +48,7 @@ export function nameAt(names: NameArrays, i: number): number {
   const word = names.wide[i >>> 5]!;
   const bit = 1 << (i & 31);
   if ((word & bit) === 0) return names.low[i]!;
-  const h = names.high[names.ranks[i >>> 5]! + bitCount(word & (bit - 1))]!;
+  const h = names.high[rankOf(names.wide, names.ranks, i)]!;
   return h !== 0xff ? names.low[i]! | (h << 16) : apartName(names, i);
 }
 
@@ -79,10 +79,7 @@ export function namesToArray(names: NameArrays): Uint32Array {
 }
 
 /**
- * Names as they are parsed, in ascending order of node or edge: the parser
- * writes the low 16 bits of every name straight into {@link low}, and gives
- * a wide name's next 8 bits to {@link setWide}, a name kept apart to
- * {@link setApart}.
+ * Names as they are parsed, in ascending order of node or edge ({@link set}).
  */
 export class NameWriter {
   readonly low: Uint16Array;
@@ -108,14 +105,23 @@ export class NameWriter {
     } else this.highRoom = new Uint8Array(count);
   }
 
+  /** Sets name `i` to `v` (0 to 2^32 - 1); `i` follows every wide name so far. */
+  set(i: number, v: number): void {
+    if (v < WIDE_NAMES_FROM) this.low[i] = v;
+    else if (v < NAMES_APART_FROM) {
+      this.low[i] = v;
+      this.setWide(i, v >>> 16);
+    } else this.setApart(i, v);
+  }
+
   /** Marks name `i` wide, with `high` as its next 8 bits; `i` follows every wide name so far. */
-  setWide(i: number, high: number): void {
+  private setWide(i: number, high: number): void {
     this.wide[i >>> 5]! |= 1 << (i & 31);
     this.highRoom[this.highCount++] = high;
   }
 
-  /** Keeps name `v` (0 to 2^32 - 1) of node or edge `i`, which follows every wide name so far. */
-  setApart(i: number, v: number): void {
+  /** Keeps name `v` (from {@link NAMES_APART_FROM} to 2^32 - 1) of node or edge `i`, which follows every wide name so far. */
+  private setApart(i: number, v: number): void {
     if (this.apartCount === this.apartIndexes.length) {
       const indexes = new Uint32Array(this.apartCount * 2);
       const names = new Uint32Array(this.apartCount * 2);
@@ -135,11 +141,7 @@ export class NameWriter {
     const wide = this.wide;
     const Buffer = this.shared ? SharedArrayBuffer : ArrayBuffer;
     const ranks = new Uint32Array(new Buffer(4 * wide.length));
-    let before = 0;
-    for (let g = 0; g < wide.length; g++) {
-      ranks[g] = before;
-      before += bitCount(wide[g]!);
-    }
+    const before = fillRanks(wide, ranks);
     if (before !== this.highCount) throw new Error(`names: ${before} marked wide, but ${this.highCount} high bytes were written`);
     const high = new Uint8Array(new Buffer(this.highCount));
     high.set(this.highRoom.subarray(0, this.highCount));

@@ -4,7 +4,7 @@
  * shared memory, on a worker while the dominators are computed (see
  * ./shallow-job.ts).
  */
-import { bitCount } from './bits.js';
+import { fillRanks, rankOf } from './bits.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { ALWAYS_MAPPED } from './mapped.js';
 import { nameAt, type NameArrays } from './names.js';
@@ -113,21 +113,14 @@ export function moveOwnedSizes(input: OwnershipInput, small: Uint16Array, tick?:
   const buffer = new ArrayBuffer(Math.max(4 * (2 * groups + n), ALWAYS_MAPPED));
   const ownable = new Int32Array(buffer, 0, groups);
   const before = new Uint32Array(buffer, 4 * groups, groups);
-  let ranked = 0;
-  for (let g = 0; g < groups; g++) {
-    before[g] = ranked;
-    let word = 0;
-    for (let i = g << 5, end = Math.min(n, i + 32); i < end; i++) {
-      const t = nodeType[i];
-      if (t === hidden || t === array || (t === native && nameAt(nodeName, i) === externalStringData)) word |= 1 << (i & 31);
-    }
-    ownable[g] = word;
-    ranked += bitCount(word);
+  for (let i = 0; i < n; i++) {
+    const t = nodeType[i];
+    if (t === hidden || t === array || (t === native && nameAt(nodeName, i) === externalStringData)) ownable[i >>> 5]! |= 1 << (i & 31);
   }
-  const owners = new Uint32Array(buffer, 8 * groups, ranked);
+  const owners = new Uint32Array(buffer, 8 * groups, fillRanks(ownable, before));
   owners.fill(UNVISITED);
   /** The owner word of ownable node `i`. */
-  const slot = (i: number): number => before[i >>> 5]! + bitCount(ownable[i >>> 5]! & ((1 << (i & 31)) - 1));
+  const slot = (i: number): number => rankOf(ownable, before, i);
   // Ownership flows from each owner in turn; the stack only ever holds owned nodes on their
   // way (each is pushed at most twice: when first reached, and when it becomes shared).
   let stack = new Uint32Array(1024);

@@ -9,7 +9,7 @@
  * be driven by the in-process inspector, and never recurses, so no input can
  * overflow the stack.
  */
-import { NameWriter, nameAt, NAMES_APART_FROM, WIDE_NAMES_FROM, type NameArrays } from './names.js';
+import { NameWriter, nameAt, type NameArrays } from './names.js';
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
 import { LocationBuilder, noLocations, type Locations } from './locations.js';
@@ -943,16 +943,11 @@ export class SnapshotParser {
         type[o] = v;
       }
       const names = this.nodeName!;
-      const low = names.low;
       let maxName = this.maxNodeName;
       for (let j = this.fName, o = ord0; j < used; j += nfc, o++) {
         const v = vals[j]!;
         if (v > maxName) maxName = v;
-        if (v < WIDE_NAMES_FROM) low[o] = v;
-        else if (v < NAMES_APART_FROM) {
-          low[o] = v;
-          names.setWide(o, v >>> 16);
-        } else names.setApart(o, v);
+        names.set(o, v);
       }
       // (Checked before the end, where the wrapped 32-bit value would pass.)
       if (maxName > 0xffffffff) this.fail(`a node names string ${maxName}, past any strings table`);
@@ -1067,7 +1062,6 @@ export class SnapshotParser {
     }
     const used = rows * efc;
     const names = this.edgeNames as NameWriter;
-    const low = names.low;
     const word = this.edgeWord!;
     const typeCount = this.edgeTypeNames.length;
     for (let j = this.efType, o = ord0; j < used; j += efc, o++) {
@@ -1082,11 +1076,7 @@ export class SnapshotParser {
       if (v > 0xffffffff) this.fail(`edge ${o} has a name or index too large to store (${v})`, this.offset);
       const t = vals[k]!;
       if (v > maxName && t !== element && t !== hidden) maxName = v;
-      if (v < WIDE_NAMES_FROM) low[o] = v;
-      else if (v < NAMES_APART_FROM) {
-        low[o] = v;
-        names.setWide(o, v >>> 16);
-      } else names.setApart(o, v);
+      names.set(o, v);
     }
     this.maxEdgeName = maxName;
     const nfc = this.nfc;

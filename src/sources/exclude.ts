@@ -59,7 +59,7 @@ export interface GraphArrays {
   nodeCount: number;
   nodeType: Uint8Array;
   nodeTypeNames: readonly string[];
-  /** Each node's name (a string index), in three bytes (see ../snapshot/names.ts). */
+  /** Each node's name (a string index; see ../snapshot/names.ts). */
   nodeName: NameArrays;
   /** V8's id of a node. */
   idOf(ordinal: number): number;
