@@ -334,8 +334,9 @@ test('dominators: diamond, weak edges, shortcuts below the root, self edges', ()
   assert.deepEqual([...s.distances()], [BASE_SYSTEM_DISTANCE, 1, 2, 2, 3, -5, 3, 3]);
 });
 
-test('dominators: objects held only weakly, and cycles nothing reaches, hang off the root as in DevTools', () => {
-  const s = graph(
+/** P and Q retain each other, and only a weak edge reaches them; so do R and S, which nothing reaches. T is held only weakly, and U only through T. */
+function weaklyHeld(): Snapshot {
+  return graph(
     [
       ['synthetic', '', 0],
       ['object', 'Window', 1],
@@ -357,6 +358,10 @@ test('dominators: objects held only weakly, and cycles nothing reaches, hang off
       [6, 'property', 'u', 7],
     ],
   );
+}
+
+test('dominators: objects held only weakly, and cycles nothing reaches, hang off the root as in DevTools', () => {
+  const s = weaklyHeld();
   const dom = [...s.dominators()];
   // T has only a weak retainer: it is traversed from the root, and U, reached only through T, is T's.
   assert.equal(dom[6], 0);
@@ -447,6 +452,39 @@ test('the dominator tree\'s child lists hold, for each node, the nodes it domina
   const tree = snap.dominated();
   assert.deepEqual(Array.from({ length: snap.nodeCount }, (_, v) => tree.children(v)), expected);
   assert.equal(tree.start(snap.nodeCount), snap.nodeCount - 1, 'the last list ends after every node but the root');
+});
+
+test('the dominator tree\'s preorder puts the root first and every node\'s dominated nodes right after it', () => {
+  for (const snap of [loadSync(knownHeap()), weaklyHeld()]) {
+    const n = snap.nodeCount;
+    const dominators = snap.dominators();
+    const order = snap.dominatorOrder();
+    assert.equal(order.length, n);
+    assert.equal(order[0], snap.rootOrdinal);
+    const position = new Int32Array(n).fill(-1);
+    order.forEach((v, k) => {
+      assert.equal(position[v], -1, `node ${v} is listed once`);
+      position[v] = k;
+    });
+    // Every node's subtree (itself and the nodes it dominates, directly or not) fills the
+    // positions from its own on, as many as the subtree has nodes.
+    const subtree = new Int32Array(n).fill(1);
+    const depth = (v: number): number => {
+      let d = 0;
+      for (let u = v; u !== snap.rootOrdinal; u = dominators[u]!) d++;
+      return d;
+    };
+    const byDepth = Array.from({ length: n }, (_, v) => v).sort((a, b) => depth(b) - depth(a));
+    for (const v of byDepth) if (v !== snap.rootOrdinal) subtree[dominators[v]!]! += subtree[v]!;
+    for (let v = 0; v < n; v++) {
+      for (let k = position[v]! + 1; k < position[v]! + subtree[v]!; k++) {
+        let u = order[k]!;
+        while (u !== v && u !== snap.rootOrdinal) u = dominators[u]!;
+        assert.equal(u, v, `position ${k} lies in the subtree of node ${v}, so it dominates the node there`);
+      }
+    }
+    assert.equal(subtree[snap.rootOrdinal], n);
+  }
 });
 
 test('the dominator tree, class names and census built from lent buffers equal those built from new ones', () => {

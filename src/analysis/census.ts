@@ -119,7 +119,7 @@ function classArray(snap: HeapSnapshot, options: CensusOptions): Uint32Array {
  */
 export function census(snap: HeapSnapshot, options: CensusResultOptions = {}): Map<string, ClassStats> {
   // The dominator tree first: the arrays below then take the place of its spent temporaries.
-  if (options.retainedSizes) snap.dominated();
+  if (options.retainedSizes) snap.retainedSizes();
   const classes = classArray(snap, options);
   const shallow = snap.shallowSizes();
   const shallowSmall = shallow.small;
@@ -202,56 +202,43 @@ export interface ClassNumbers {
  */
 export function classRetainedSizes(snap: HeapSnapshot, numbers: ClassNumbers, classCount: number): Float64Array {
   const { selected, classes, slots } = numbers;
-  const classOf = (v: number): number => ((selected[v >>> 3]! & (1 << (v & 7))) === 0 ? -1 : slots[classes[v]!]! - 1);
   const retained = snap.retainedSizes();
-  const tree = snap.dominated();
+  const dominators = snap.dominators();
+  const order = snap.dominatorOrder();
   const totals = new Float64Array(classCount);
   const active = new Uint8Array(classCount);
-  // A depth-first walk with one frame per level of the tree (not one per child waiting to
-  // be visited: the root alone dominates a large share of the heap). A frame holds the
-  // node, the position of its next child in the lists, and the class it made active (-1 if
-  // none).
-  let frames = new Int32Array(3 * 256);
+  // The walk goes through the tree in preorder, keeping the path from the root as a stack:
+  // each node's dominator is on it, and whatever lies above the dominator is done. A level
+  // holds the node and the class it made active (-1 if none): its instances below are
+  // counted in its own retained size.
+  let path = new Int32Array(2 * 256);
   let top = 0;
-  /** Counts node `v`, and opens a frame for its children if it has any. */
-  const enter = (v: number): void => {
-    const d = classOf(v);
-    const from = tree.start(v);
-    const hasChildren = tree.start(v + 1) > from;
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k]!;
+    if (top > 0) {
+      const d = dominators[v]!;
+      while (path[top - 2] !== d) {
+        const made = path[top - 1]!;
+        if (made >= 0) active[made] = 0;
+        top -= 2;
+        if (top === 0) throw new Error(`census: node ${v} comes before its dominator ${d} in the dominator tree's order`);
+      }
+    }
     let made = -1;
-    if (d >= 0 && active[d] === 0) {
-      totals[d]! += retained[v]!;
-      if (hasChildren) active[(made = d)] = 1;
+    if ((selected[v >>> 3]! & (1 << (v & 7))) !== 0) {
+      const c = slots[classes[v]!]! - 1;
+      if (active[c] === 0) {
+        totals[c]! += retained[v]!;
+        active[(made = c)] = 1;
+      }
     }
-    if (!hasChildren) return;
-    if (top + 3 > frames.length) {
-      const grown = new Int32Array(frames.length * 2);
-      grown.set(frames);
-      frames = grown;
+    if (top + 2 > path.length) {
+      const grown = new Int32Array(path.length * 2);
+      grown.set(path);
+      path = grown;
     }
-    frames[top++] = v;
-    frames[top++] = from;
-    frames[top++] = made;
-  };
-  enter(snap.rootOrdinal);
-  while (top > 0) {
-    const v = frames[top - 3]!;
-    const k = frames[top - 2]!;
-    if (k === tree.start(v + 1)) {
-      const made = frames[top - 1]!;
-      if (made >= 0) active[made] = 0;
-      top -= 3;
-      continue;
-    }
-    frames[top - 2] = k + 1;
-    const u = tree.child(k);
-    if (tree.start(u) !== tree.start(u + 1)) {
-      enter(u);
-      continue;
-    }
-    // A leaf (most nodes are): counted here, without a frame.
-    const c = classOf(u);
-    if (c >= 0 && active[c] === 0) totals[c]! += retained[u]!;
+    path[top++] = v;
+    path[top++] = made;
   }
   return totals;
 }

@@ -308,6 +308,11 @@ export interface DominatorResult {
   dominators: Uint32Array;
   /** Retained size of every node: 32-bit when the heap's total size fits in 32 bits. */
   retained: Uint32Array | Float64Array;
+  /**
+   * Node ordinals in a depth-first preorder of the dominator tree: the root first, every
+   * node after its dominator, and the nodes a node dominates right after it.
+   */
+  preorder: Uint32Array;
   /** The buffers of the spent temporaries, for later builds to reuse. */
   spent: ArrayBuffer[];
 }
@@ -325,7 +330,7 @@ export interface DominatorResult {
  */
 export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, recordOrder = s.nodeCount >= RECORDED_ORDER_MIN_NODES): DominatorResult {
   const n = s.nodeCount;
-  if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), spent: [] };
+  if (n === 0) return { dominators: new Uint32Array(0), retained: new Float64Array(0), preorder: new Uint32Array(0), spent: [] };
   const { edgeWord, firstEdge } = s;
   const names = s.edgeNames;
   const toMask = EDGE_TO_MASK;
@@ -675,24 +680,47 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
     jump[i] = dd - djd === djd - predFirst[jjd + 1]! ? jjd : d;
   }
 
-  // Back to ordinals: the dominators take the place of the depths.
+  // A preorder of the dominator tree, for walks of it that need no child lists (the census's
+  // class retained sizes). Numbers are a preorder of the search tree, where every vertex
+  // comes after its dominator, so sizes of the subtrees add up in reverse order (in the
+  // spent depths) and positions are handed out in order: each vertex takes the next free
+  // position under its dominator, which then moves past the vertex's subtree. The spent
+  // jump pointers take the positions; a vertex's size gives way to its next free position.
+  const subtree = predFirst;
+  subtree.fill(1, 1, size);
+  for (let i = n; i > 1; i--) subtree[up[i]!]! += subtree[i]!;
+  const position = jump;
+  position[1] = 0;
+  subtree[1] = 1;
+  for (let i = 2; i <= n; i++) {
+    const d = up[i]!;
+    const p = subtree[d]!;
+    position[i] = p;
+    subtree[d] = p + subtree[i]!;
+    subtree[i] = p + 1;
+  }
+
+  // Back to ordinals: the dominators take the place of the positions to hand out, and the
+  // preorder that of the dominators by number.
   const dominators = predFirst.subarray(0, n);
   for (let i = 1; i <= n; i++) dominators[vertex[i]! - 1] = vertex[up[i]!]! - 1;
+  const preorder = up.subarray(0, n);
+  for (let i = 1; i <= n; i++) preorder[position[i]!] = vertex[i]! - 1;
   // Retained sizes are sums of shallow sizes, at most their total: when that fits in 32 bits,
-  // so does every sum, and the spent jump pointers take them instead of a new array of
+  // so does every sum, and the spent positions take them instead of a new array of
   // doubles. Children are added to their dominator before it is, in reverse depth-first order.
   // (Sizes are moved, never copied: the shallow sizes add up to the self sizes' total.)
-  const retained = s.totalSize() <= 0xffffffff ? jump.subarray(0, n) : new Float64Array(n);
+  const retained = s.totalSize() <= 0xffffffff ? position.subarray(0, n) : new Float64Array(n);
   expandSizes(sizes, retained);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retained[dominators[v]!]! += retained[v]!;
   }
-  const spent = [parent.buffer, predBuffer, bits];
+  const spent: ArrayBuffer[] = [predBuffer, bits];
   if (vertex.buffer !== predBuffer) spent.push(vertex.buffer as ArrayBuffer);
-  if (treeParent !== undefined) spent.push(treeParent.buffer as ArrayBuffer);
+  if (treeParent !== undefined) spent.push(parent.buffer);
   if (retained instanceof Float64Array) spent.push(jump.buffer);
-  return { dominators, retained, spent };
+  return { dominators, retained, preorder, spent };
 }
 
 /**

@@ -156,6 +156,7 @@ export class HeapSnapshot {
   private dominatorArray: Uint32Array | undefined;
   private retainedArray: Uint32Array | Float64Array | undefined;
   private dominatedIndex: DominatedIndex | undefined;
+  private dominatorPreorder: Uint32Array | undefined;
   private idIndex: { ids: Uint32Array; ordinals: Uint32Array } | undefined;
   private classArray: Uint32Array | undefined;
   private detachedArray: Uint32Array | undefined | null = null;
@@ -502,8 +503,12 @@ export class HeapSnapshot {
   classIndexes(): Uint32Array {
     if (this.classArray) return this.classArray;
     const n = this.nodeCount;
-    // Every entry is written: a lent buffer of about the size needs no zeroing.
-    const out = new Uint32Array(this.scratch(4 * n, 4 * (n + 2), 0), 0, n);
+    // Every entry is written: a lent buffer needs no zeroing. (It may be up to twice the
+    // size: after the dominators, the one spent buffer of about the size holds their tree's
+    // preorder, and the next larger one, their predecessor lists, is about one and a half
+    // times the size. Taking it keeps those bytes for good, but a new array would add its
+    // own to the peak while the spent buffers are still held.)
+    const out = new Uint32Array(this.scratch(4 * n, 8 * (n + 2), 0), 0, n);
     const T = this.types;
     const strings = this.strings;
     const byType = this.nodeTypeNames.map((name) => strings.intern(`(${name})`));
@@ -692,9 +697,10 @@ export class HeapSnapshot {
       if (job && !this.shallow) this.shallow = this.build('shallow sizes', this.nodeCount, () => job.joinSync()) ?? undefined;
       return this.shallowSizes();
     };
-    const { dominators, retained, spent } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallowSizes));
+    const { dominators, retained, preorder, spent } = this.build('dominators', this.nodeCount, () => buildDominators(this, shallowSizes));
     this.dominatorArray = dominators;
     this.retainedArray = retained;
+    this.dominatorPreorder = preorder;
     this.lendScratch(spent);
   }
 
@@ -741,6 +747,18 @@ export class HeapSnapshot {
   retainedSizes(): Uint32Array | Float64Array {
     if (!this.retainedArray) this.buildDominatorIndexes();
     return this.retainedArray!;
+  }
+
+  /**
+   * Node ordinals in a depth-first preorder of the dominator tree: the root
+   * first, every node after its immediate dominator, and the nodes a node
+   * dominates (directly or not) right after it. A walk of the tree in this
+   * order needs no child lists: the path from the root to the current node is
+   * a stack, unwound down to each node's dominator.
+   */
+  dominatorOrder(): Uint32Array {
+    if (!this.dominatorPreorder) this.buildDominatorIndexes();
+    return this.dominatorPreorder!;
   }
 
   /** The dominator tree's children lists. */
