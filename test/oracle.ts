@@ -65,12 +65,14 @@ export function assertAgrees(ours: HeapSnapshot, theirs: DevToolsSnapshot): Agre
   }
   assert.deepEqual(mismatches, []);
   // The dominator search finds its order in one of two ways, by the heap's size (see
-  // RECORDED_ORDER_MIN_NODES): the other way gives the same dominators and retained sizes.
+  // RECORDED_ORDER_MIN_NODES): the other way gives the same dominators, retained sizes and
+  // dominator tree preorder.
   const other = buildDominators(ours, () => ours.shallowSizes(), ours.nodeCount < RECORDED_ORDER_MIN_NODES);
   const bytes = (a: Uint32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   assert.ok(bytes(other.dominators).equals(bytes(dominators)), 'the dominators found the other way agree');
   assert.equal(other.retained.constructor, retained.constructor);
   assert.ok(bytes(other.retained).equals(bytes(retained)), 'the retained sizes found the other way agree');
+  assert.ok(bytes(other.preorder).equals(bytes(ours.dominatorOrder())), 'the preorders found the other way agree');
 
   theirs.applyInterfaceDefinitions([]);
   const aggregates = theirs.aggregatesWithFilter({}) as Record<string, { count: number; self: number; maxRet: number; distance: number; name: string; idxs: number[] }>;
