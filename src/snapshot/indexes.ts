@@ -390,9 +390,9 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
   // see RECORDED_ORDER_MIN_NODES).
   const size = n + 1;
   // (`pre` may take the buffer of the ids as parsed, when they are kept as runs: see the model.)
-  const pre = new Uint32Array(s.scratch(4 * size, 4 * size), 0, size); // then the labels, then jump pointers, then 32-bit retained sizes
-  const parent = new Uint32Array(size); // the parent's number; the forest's links; then the immediate dominator's number
-  const predFirst = new Uint32Array(size + 1); // predecessor counts, list starts, then semidominators, then depths, then the dominators by ordinal
+  const pre = new Uint32Array(s.scratch(4 * size, 4 * size), 0, size); // then the labels, then jump pointers, then preorder positions, then 32-bit retained sizes
+  const parent = new Uint32Array(size); // the parent's number; the forest's links; then the immediate dominator's number; then the preorder
+  const predFirst = new Uint32Array(size + 1); // predecessor counts, list starts, then semidominators, then depths, then subtree sizes, then the dominators by ordinal
   // The search classifies each essential edge once, in two bit sets: `classified` keeps
   // the edges of the predecessor lists, `tree` the tree edges (for the second search, which
   // follows them alone). With the second search's bit per vertex, they share one buffer,
