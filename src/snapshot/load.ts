@@ -163,7 +163,10 @@ export function readSnapshotFileSync<T extends HeapSnapshot = HeapSnapshot>(
       else compressed.push(Buffer.from(chunk));
     });
     if (compressed.length > 0) parser = parseBytes(maybeGunzip(Buffer.concat(compressed), path), path, options.onProgress);
-    split?.finish(split.job?.joinSync() ?? null);
+    if (split) {
+      split.parser.prepareEnd();
+      split.finish(split.job?.joinSync() ?? null);
+    }
   } catch (e) {
     split?.job?.cancel();
     throw e;
@@ -274,7 +277,10 @@ async function readSnapshotFile<T extends HeapSnapshot>(path: string, options: R
     } else {
       for (let c = first; c !== null; c = await reader.next()) parser.write(c);
     }
-    if (split) split.finish((await split.job?.join()) ?? null);
+    if (split) {
+      parser.prepareEnd();
+      split.finish((await split.job?.join()) ?? null);
+    }
   } catch (e) {
     split?.job?.cancel();
     if (e instanceof SnapshotError) throw e;

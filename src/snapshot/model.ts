@@ -178,7 +178,7 @@ export class HeapSnapshot {
     this.edgeTypeNames = data.edgeTypeNames;
     this.nodeType = data.nodeType;
     this.nodeName = data.nodeName;
-    this.ids = NodeIds.from(data.nodeId);
+    this.ids = data.ids ?? NodeIds.from(data.nodeId);
     // Ids kept as runs leave the parsed array spare: the parser makes its buffer an entry
     // longer than the nodes, which is what the dominator search's first array takes.
     if (this.ids.compact && data.nodeId.buffer instanceof ArrayBuffer) this.lendScratch([data.nodeId.buffer]);

@@ -10,6 +10,7 @@
  * overflow the stack.
  */
 import { NameWriter, nameAt, type NameArrays } from './names.js';
+import { NodeIds } from './node-ids.js';
 import { EDGE_TYPE_SHIFT, MAX_EDGE_TYPES, MAX_NODES } from './edge-word.js';
 import { SnapshotError } from './errors.js';
 import { LocationBuilder, noLocations, type Locations } from './locations.js';
@@ -66,6 +67,8 @@ export interface SnapshotData {
   /** Each node's name (a string index; see ./names.ts). */
   nodeName: NameArrays;
   nodeId: Uint32Array;
+  /** The ids as the model keeps them, when worked out already (see {@link SnapshotParser.prepareEnd}). */
+  ids?: NodeIds | undefined;
   /** Self sizes below 65,535 bytes; the others read 65,535 and are in {@link largeSelfSizes}. */
   nodeSelfSize: Uint16Array;
   largeSelfSizes: LargeSizes;
@@ -344,6 +347,7 @@ export class SnapshotParser {
   private ord = 0;
   private edgeSum = 0;
   private nodesDone = false;
+  private ids: NodeIds | undefined;
   private edgesDone = false;
   private stringsDone = false;
 
@@ -1238,6 +1242,16 @@ export class SnapshotParser {
     return i;
   }
 
+  /**
+   * Does now what the model would do with the nodes once the data is handed
+   * over (working out how to keep their ids): the calling thread has nothing
+   * else to do while a worker still parses the edges (see ./edges-file.ts).
+   * Only once the whole input is read, and its nodes were complete.
+   */
+  prepareEnd(): void {
+    if (this.mode === Mode.Done && this.nodesDone && this.ids === undefined) this.ids = NodeIds.from(this.nodeId!);
+  }
+
   /** Finishes parsing: checks that the snapshot is complete and consistent, and returns its data. */
   end(): SnapshotData {
     if (this.pendingSurrogate !== '') {
@@ -1297,6 +1311,7 @@ export class SnapshotParser {
       nodeType,
       nodeName,
       nodeId: this.nodeId!,
+      ids: this.ids,
       nodeSelfSize: this.nodeSelf!,
       largeSelfSizes: { ordinals: this.largeSelfOrdinals.toUint32Array(), sizes: this.largeSelfSizes.toArray() },
       firstEdge: this.firstEdge!,
