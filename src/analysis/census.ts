@@ -96,14 +96,6 @@ function markNodes(snap: HeapSnapshot, options: CensusOptions): Uint8Array {
       const i = typeof o === 'number' ? o : o.snapshot === snap ? o.ordinal : snap.ordinalOf(o.id);
       if (i >= 0 && i < n) consider(i);
     }
-  } else if (visible !== null && exclude === undefined) {
-    // The usual case, a byte at a time: the visible nodes, less those of size zero.
-    bits.set(visible);
-    for (let i = 0; i < n; i++) {
-      if (self[i] !== 0 || (bits[i >>> 3]! & (1 << (i & 7))) === 0) continue;
-      shallow ??= snap.shallowSizes();
-      if (shallow.small[i] === 0) bits[i >>> 3]! &= ~(1 << (i & 7));
-    }
   } else {
     for (let i = 0; i < n; i++) consider(i);
   }

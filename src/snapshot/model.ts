@@ -475,28 +475,11 @@ export class HeapSnapshot {
     const n = this.nodeCount;
     const out = new Uint8Array((n + 7) >>> 3);
     const rule = this.visibilityRule();
-    const { nodeType, nodeName } = this;
-    const native = this.types.native;
-    // (isVisibleByName, with the names' verdicts read straight from their array once known.)
-    const count = this.strings.count;
-    const system = (this.systemNames ??= new Uint8Array(count));
-    let byte = 0;
+    const nodeType = this.nodeType;
     for (let i = 0; i < n; i++) {
-      const t = nodeType[i]!;
-      const r = rule[t];
-      let visible = r === 1;
-      if (r === 2 && (t !== native || (this.idOf(i) & 1) === 1)) {
-        const name = nameAt(nodeName, i);
-        const known = name < count ? system[name]! : 0;
-        visible = known === 1 || (known === 0 && !this.isSystemName(name));
-      }
-      if (visible) byte |= 1 << (i & 7);
-      if ((i & 7) === 7) {
-        out[i >>> 3] = byte;
-        byte = 0;
-      }
+      const r = rule[nodeType[i]!];
+      if (r === 1 || (r === 2 && this.isVisibleByName(i))) out[i >>> 3]! |= 1 << (i & 7);
     }
-    if ((n & 7) !== 0) out[n >>> 3] = byte;
     this.visibleArray = out;
     return out;
   }
