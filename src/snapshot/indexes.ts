@@ -287,8 +287,8 @@ export function buildDistances(s: HeapSnapshot): Int32Array {
 /**
  * From this many nodes on, the dominator search records the vertex of each
  * number and a copy of the parents: 8 bytes per node more at the build's peak,
- * which spares a second search of the heap (about a tenth of the build). The
- * process's own memory (the runtime and its code, some 70 MiB) is a large
+ * which spares a second search of the heap (a tenth to a sixth of the build).
+ * The process's own memory (the runtime and its code, some 50 MiB) is a large
  * share of a smaller snapshot's size, and there the lean way keeps the peak
  * below the size of the file; from here on the 8 bytes fit under it too
  * (a 1.75 GB snapshot of 21 M nodes: a full analysis peaks at 0.87x the

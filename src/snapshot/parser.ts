@@ -67,7 +67,7 @@ export interface SnapshotData {
   /** Each node's name (a string index; see ./names.ts). */
   nodeName: NameArrays;
   nodeId: Uint32Array;
-  /** The ids as the model keeps them, when worked out already (see {@link SnapshotParser.prepareEnd}). */
+  /** The ids as the model keeps them, when worked out already (see {@link SnapshotParser.prepareEnd}); never set on data posted between threads, where a class instance would lose its methods. */
   ids?: NodeIds | undefined;
   /** Self sizes below 65,535 bytes; the others read 65,535 and are in {@link largeSelfSizes}. */
   nodeSelfSize: Uint16Array;
