@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { loadSync, parseChunks, analysis, BASE_SYSTEM_DISTANCE, type HeapNode, type Snapshot } from '../src/index.js';
+import { entryTableId } from '../src/snapshot/indexes.js';
 import { knownHeap } from './fixtures.js';
 import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic.js';
 
@@ -512,4 +513,32 @@ test('the dominator tree, class names and census built from lent buffers equal t
   assert.deepEqual(lentClasses, [...fresh.classIndexes()]);
   assert.deepEqual(lentStats, freshStats);
   assert.ok(lentStats[0]!.length > 10);
+});
+
+test('WeakMap entry names are recognised from their bytes exactly where DevTools\' pattern matches them', () => {
+  const pattern = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
+  const valid = [
+    '12 / part of key (Object @33) -> value (Array @45) pair in WeakMap (table @67)',
+    '0 / part of key ( @1) -> value ( @2) pair in WeakMap (table @3)',
+    '7 / part of key (a @1) -> value (b) -> value (c @2) pair in WeakMap (table @9)',
+    '7 / part of key (a @1) -> value (b @4) -> value (c) pair in WeakMap (table @9)',
+  ];
+  // Each valid name, and every name made from one by deleting, doubling or changing one byte.
+  const names = new Set<string>();
+  for (const v of valid) {
+    names.add(v);
+    for (let i = 0; i < v.length; i++) {
+      names.add(v.slice(0, i) + v.slice(i + 1));
+      names.add(v.slice(0, i + 1) + v.slice(i));
+      names.add(v.slice(0, i) + 'x' + v.slice(i + 1));
+      names.add(v.slice(0, i) + '5' + v.slice(i + 1));
+    }
+  }
+  let entries = 0;
+  for (const name of names) {
+    const m = pattern.exec(name);
+    assert.equal(entryTableId(Buffer.from(name, 'latin1')), m ? Number(m[2]) : -1, name);
+    if (m) entries++;
+  }
+  assert.ok(entries > 100 && entries < names.size / 2, `${entries} of ${names.size} names are entries`);
 });

@@ -20,6 +20,7 @@ import type { HeapSnapshot } from './model.js';
 import { nameAt } from './names.js';
 import { EDGE_TO_MASK, EDGE_TYPE_SHIFT } from './edge-word.js';
 import { PackedUints } from './packed-uints.js';
+import { lowerBound } from './search.js';
 import { expandSizes, markPageOwned, moveOwnedSizes, type NodeSizes, type OwnershipInput } from './ownership.js';
 
 /** Incoming edges: for node i, `edges[first[i] .. first[i+1])` are edge indexes that point to it. */
@@ -85,6 +86,74 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
   };
 }
 
+/** The fixed parts of a WeakMap entry's edge name (see {@link entryTableId}). */
+const ENTRY_HEAD = Buffer.from(' / part of key (', 'latin1');
+const ENTRY_MIDDLE = Buffer.from(') -> value (', 'latin1');
+const ENTRY_TAIL = Buffer.from(' pair in WeakMap (table @', 'latin1');
+/** The shortest entry name: "0 / part of key ( @0) -> value ( @0) pair in WeakMap (table @0)". */
+const ENTRY_MIN_BYTES = 1 + ENTRY_HEAD.length + 3 + ENTRY_MIDDLE.length + 3 + ENTRY_TAIL.length + 2;
+
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+
+/** Whether `raw` holds `bytes` at `at`. */
+function bytesAt(raw: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  if (at < 0 || at + bytes.length > raw.length) return false;
+  for (let j = 0; j < bytes.length; j++) if (raw[at + j] !== bytes[j]) return false;
+  return true;
+}
+
+/** Where the run of digits that ends at `end` (exclusive) starts: `end` when there is none. */
+function digitsBefore(raw: Uint8Array, end: number): number {
+  let k = end;
+  while (k > 0 && isDigit(raw[k - 1])) k--;
+  return k;
+}
+
+/** When `raw[.. end)` ends with " @<digits>", where that " @" starts; else -1. */
+function idMarkBefore(raw: Uint8Array, end: number): number {
+  const d = digitsBefore(raw, end);
+  return d < end && d >= 2 && raw[d - 1] === 0x40 && raw[d - 2] === 0x20 ? d - 2 : -1;
+}
+
+/**
+ * The table id when `raw[.. end)` ends with " pair in WeakMap (table @<digits>)", else -1:
+ * the part of an entry name that names its table.
+ */
+function tableIdAtEnd(raw: Uint8Array, end: number): number {
+  if (raw[end - 1] !== 0x29) return -1;
+  const start = digitsBefore(raw, end - 1);
+  if (start === end - 1 || !bytesAt(raw, start - ENTRY_TAIL.length, ENTRY_TAIL)) return -1;
+  let id = 0;
+  for (let k = start; k < end - 1; k++) id = id * 10 + raw[k]! - 0x30;
+  return id;
+}
+
+/**
+ * The table id when the bytes are the name V8 gives a WeakMap entry's edges,
+ * "<n> / part of key (<key> @<id>) -> value (<value> @<id>) pair in WeakMap (table @<id>)",
+ * else -1. It accepts what DevTools' pattern for these names accepts, line
+ * terminators aside (the caller checks those; the pattern's `.` does not cross them).
+ */
+export function entryTableId(raw: Uint8Array): number {
+  const n = raw.length;
+  if (n < ENTRY_MIN_BYTES) return -1;
+  const id = tableIdAtEnd(raw, n);
+  if (id < 0) return -1;
+  let h = 0;
+  while (isDigit(raw[h])) h++;
+  if (h === 0 || !bytesAt(raw, h, ENTRY_HEAD)) return -1;
+  const key = h + ENTRY_HEAD.length;
+  // The value's " @<id>)" right before the tail, then the key's " @<id>) -> value (" at or
+  // before it (the value's name may be empty); any such place will do.
+  const tail = digitsBefore(raw, n - 1) - ENTRY_TAIL.length;
+  if (raw[tail - 1] !== 0x29) return -1;
+  const value = idMarkBefore(raw, tail - 1);
+  for (let m = value - ENTRY_MIDDLE.length; m > key; m--) {
+    if (raw[m] === 0x29 && bytesAt(raw, m, ENTRY_MIDDLE) && idMarkBefore(raw, m) >= key) return id;
+  }
+  return -1;
+}
+
 /**
  * Shared state for recognising WeakMap ephemeron edges by their name, as
  * DevTools does: with a pattern whose `.` does not cross a line break, so that
@@ -93,30 +162,29 @@ export function ownershipInput(s: HeapSnapshot): OwnershipInput {
 export class WeakMapEdgeNames {
   private readonly status: Uint8Array; // 0 unknown, 1 not an ephemeron edge, 2 ephemeron edge
   private readonly table = new Map<number, number>();
+  private tableBits: Uint8Array | undefined;
   private static readonly pattern = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\))$/;
-  private static readonly tail = / pair in WeakMap \(table @(\d+)\)$/;
-  private static readonly head = /^\d+ \/ part of key \(/;
 
   constructor(private readonly s: HeapSnapshot) {
     this.status = new Uint8Array(s.strings.count);
+  }
+
+  /** The table id when string `i` names a WeakMap entry, else -1 (read from its stored bytes, without decoding it). */
+  private entryTable(i: number): number {
+    const strings = this.s.strings;
+    if (strings.byteLength(i) < ENTRY_MIN_BYTES) return -1;
+    const id = entryTableId(strings.rawView(i) ?? Buffer.from(strings.get(i), 'utf8'));
+    return id >= 0 && !strings.hasLineTerminator(i) ? id : -1;
   }
 
   private check(nameIndex: number): boolean {
     const st = this.status[nameIndex];
     if (st === 1) return false;
     if (st === 2) return true;
-    // Entry names are long ("1 / part of key (… @1) -> value (… @2) pair in WeakMap (table @3)"):
-    // short names (Map entries are named by index) are ruled out by length, and the others by
-    // the stored bytes of their ending, without decoding or caching the whole name.
-    const strings = this.s.strings;
-    const m = strings.byteLength(nameIndex) < 60 ? null : WeakMapEdgeNames.tail.exec(strings.rawTail(nameIndex, 48));
-    if (!m || !WeakMapEdgeNames.head.test(strings.prefix(nameIndex, 24)) || strings.hasLineTerminator(nameIndex)) {
-      this.status[nameIndex] = 1;
-      return false;
-    }
-    this.status[nameIndex] = 2;
-    this.table.set(nameIndex, Number(m[1]));
-    return true;
+    const id = this.entryTable(nameIndex);
+    this.status[nameIndex] = id < 0 ? 1 : 2;
+    if (id >= 0) this.table.set(nameIndex, id);
+    return id >= 0;
   }
 
   /** Whether the edge name describes a WeakMap entry (a typed-array lookup after the first call). */
@@ -127,35 +195,53 @@ export class WeakMapEdgeNames {
 
   /**
    * Whether the edge name describes a WeakMap entry of the table `table` (a
-   * node ordinal; the edge from the table to the value). Compares the stored
-   * bytes in place: a table's entry names are seen once each, so neither
-   * decoding nor caching them pays.
+   * node ordinal; the edge from the table to the value). A table's entry names
+   * are seen once each, so the result is not cached; only the nodes of
+   * {@link tables} need asking.
    */
   isEntryOfTable(nameIndex: number, table: number): boolean {
-    const strings = this.s.strings;
-    if (nameIndex >= strings.count) return this.tableId(nameIndex) === this.s.idOf(table);
-    if (strings.byteLength(nameIndex) < 60) return false;
-    const tableId = this.s.idOf(table);
-    const raw = strings.rawView(nameIndex)!;
-    // "… pair in WeakMap (table @<tableId>)", read backwards.
-    let k = raw.length - 1;
-    if (raw[k] !== 0x29) return false;
-    let id = 0;
-    for (let scale = 1; --k >= 0 && raw[k]! >= 0x30 && raw[k]! <= 0x39; scale *= 10) id += (raw[k]! - 0x30) * scale;
-    if (k === raw.length - 2 || id !== tableId) return false;
-    const tail = WeakMapEdgeNames.tailBytes;
-    for (let j = tail.length - 1; j >= 0; j--, k--) if (raw[k] !== tail[j]) return false;
-    // "<digits> / part of key (…".
-    let h = 0;
-    while (raw[h]! >= 0x30 && raw[h]! <= 0x39) h++;
-    if (h === 0) return false;
-    const head = WeakMapEdgeNames.headBytes;
-    for (let j = 0; j < head.length; j++, h++) if (raw[h] !== head[j]) return false;
-    return !strings.hasLineTerminator(nameIndex);
+    const id = this.entryTable(nameIndex);
+    return id >= 0 && id === this.s.idOf(table);
   }
 
-  private static readonly tailBytes = Buffer.from(' pair in WeakMap (table @', 'latin1');
-  private static readonly headBytes = Buffer.from(' / part of key (', 'latin1');
+  /**
+   * The nodes that some snapshot string names as a WeakMap table ("… pair in
+   * WeakMap (table @<id>)"), a bit per node (bit `v & 7` of byte `v >>> 3`):
+   * the only nodes with edges {@link isEntryOfTable} can accept. Found from
+   * the ends of the long strings, without reading any edge name.
+   */
+  tables(): Uint8Array {
+    if (this.tableBits) return this.tableBits;
+    const s = this.s;
+    const ids = new Set<number>();
+    s.strings.forEachLong(ENTRY_MIN_BYTES, (block, end) => {
+      const id = tableIdAtEnd(block, end);
+      if (id >= 0) ids.add(id);
+    });
+    const bits = new Uint8Array((s.nodeCount + 7) >>> 3);
+    const mark = (o: number): void => {
+      bits[o >>> 3]! |= 1 << (o & 7);
+    };
+    if (ids.size > 0 && s.ids.compact) {
+      // Ids kept as runs are looked up among the runs.
+      for (const id of ids) {
+        const o = s.ordinalOf(id);
+        if (o >= 0) mark(o);
+      }
+    } else if (ids.size > 0) {
+      // Otherwise one pass over the ids, rather than a sorted copy of them all.
+      const sorted = Float64Array.from(ids).sort();
+      const all = s.nodeId;
+      const lo = sorted[0]!;
+      const hi = sorted[sorted.length - 1]!;
+      for (let o = 0; o < all.length; o++) {
+        const id = all[o]!;
+        if (id >= lo && id <= hi && sorted[lowerBound(sorted, id)] === id) mark(o);
+      }
+    }
+    this.tableBits = bits;
+    return bits;
+  }
 
   /** The WeakMap table id when the edge name describes a WeakMap entry, else -1. */
   tableId(nameIndex: number): number {
@@ -343,16 +429,10 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
 
   // Essential edges are found as the search meets them: not weak, not a shortcut (below the
   // root), not a node's edge to itself, not a WeakMap table's edge to an entry's value, and
-  // not an edge from what the page does not own into what it owns. Only V8's internal
-  // containers hold WeakMap entries: JavaScript values (objects, functions, strings,
-  // numbers, code) are never the table, so their internal edges need no name check, which
-  // spares reading most of the edge names.
-  const mayBeTable = new Uint8Array(256).fill(1);
-  const T = s.types;
-  for (const t of [T.object, T.closure, T.regexp, T.code, T.string, T.consString, T.slicedString, T.number, T.symbol, T.bigint]) {
-    if (t >= 0) mayBeTable[t] = 0;
-  }
-  const nodeType = s.nodeType;
+  // not an edge from what the page does not own into what it owns. Only the nodes that some
+  // entry name calls a table can have an edge of the third kind, so the others' edge names
+  // are never read.
+  const tables = weakMaps.tables();
   // The page-owned flags come from a worker that computes them meanwhile (see
   // buildDominatorIndexes). The search needs them only once it leaves the global objects:
   // whatever it reaches from them, the page owns, and an owned node's edges are not subject
@@ -361,7 +441,7 @@ export function buildDominators(s: HeapSnapshot, shallowSizes: () => NodeSizes, 
   let owned: Uint8Array | undefined;
   /** Flags of node `o` for its edges' rules: 1 when it may be a WeakMap table, 2 when the page does not own it (once the flags are known). */
   const rulesOf = (o: number): number =>
-    mayBeTable[nodeType[o]!]! | (owned !== undefined && (owned[o >>> 3]! & (1 << (o & 7))) === 0 ? 2 : 0);
+    ((tables[o >>> 3]! >>> (o & 7)) & 1) | (owned !== undefined && (owned[o >>> 3]! & (1 << (o & 7))) === 0 ? 2 : 0);
   /** The target of edge `e` of node `o` (not the root) when the edge is essential, else -1. */
   const essentialTarget = (o: number, e: number, rules: number): number => {
     const word = edgeWord[e]!;

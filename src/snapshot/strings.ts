@@ -261,6 +261,24 @@ export class StringPool {
   }
 
   /**
+   * Calls `fn(block, end)` for each snapshot string of at least `minBytes`
+   * stored bytes (escaped form), in index order: its last stored byte is
+   * `block[end - 1]`. For scanning the ends of long strings without a view of each.
+   */
+  forEachLong(minBytes: number, fn: (block: Uint8Array, end: number) => void): void {
+    const lengths = this.lengths;
+    let b = 0;
+    for (let i = 0; i < this.n; i++) {
+      if ((lengths[i]! & LONG) < minBytes) continue;
+      const at = this.starts[i]!;
+      // Strings are stored in index order: the block usually stays or moves forward.
+      if (at < this.blockStart[b]!) b = this.blockAt(at);
+      while (b + 1 < this.blocks.length && this.blockStart[b + 1]! <= at) b++;
+      fn(this.blocks[b]!, at - this.blockStart[b]! + this.storedLength(i));
+    }
+  }
+
+  /**
    * Whether string `i` holds a line terminator (`\n`, `\r`, U+2028, U+2029),
    * escaped or not, which stops a `.` in a regular expression: found in the
    * stored bytes, without decoding.
