@@ -68,46 +68,52 @@ test('DevTools agrees on hand-built graphs with weak-only nodes, cycles, shortcu
 });
 
 test('DevTools agrees on which names make WeakMap entries: whatever node the name calls the table, and only names of the whole pattern', async () => {
-  const nodes: SyntheticNode[] = [
-    ['synthetic', '', 0],
-    ['object', 'Window', 10],
-    ['object', 'Holder', 1], // a JavaScript object named as the table of its entries
-    ['object', 'Key', 2],
-    ['object', 'Value', 4], // the Holder's entry: the key's alone
-    ['array', 'table', 8],
-    ['object', 'NoArrow', 16], // "-> value (" missing: not an entry
-    ['object', 'NoValueId', 32], // the value's "@id" missing: not an entry
-    ['object', 'EmptyNames', 64], // key and value named "": an entry
-    ['object', 'TwoArrows', 128], // ") -> value (" inside the key's name too: an entry
-  ].map(([type, name, size], i) => ({ type: type as string, name: name as string, id: 1 + 2 * i, size: size as number }));
-  const id = (k: number): number => nodes[k]!.id;
-  const tail = (table: number): string => ` pair in WeakMap (table @${id(table)})`;
-  const names: Array<[number, string]> = [
-    [4, `1 / part of key (Key @${id(3)}) -> value (Value @${id(4)})${tail(2)}`],
-    [6, `2 / part of key (Key @${id(3)}) value (NoArrow @${id(6)})${tail(5)}`],
-    [7, `3 / part of key (Key @${id(3)}) -> value (NoValueId)${tail(5)}`],
-    [8, `4 / part of key ( @${id(3)}) -> value ( @${id(8)})${tail(5)}`],
-    [9, `5 / part of key (K @1) -> value (x @${id(3)}) -> value (TwoArrows @${id(9)})${tail(5)}`],
-  ];
-  const edges: SyntheticEdge[] = [
-    [0, 'shortcut', 'w', 1],
-    [1, 'property', 'holder', 2],
-    [1, 'property', 'key', 3],
-    [1, 'property', 'table', 5],
-  ];
-  for (const [value, name] of names) {
-    edges.push([value === 4 ? 2 : 5, 'internal', name, value]);
-    edges.push([3, 'internal', name, value]);
+  // Ids ascending by two (kept as runs) and descending (kept as one array): the tables are
+  // found either way.
+  for (const descending of [false, true]) {
+    const raw: Array<[string, string, number]> = [
+      ['synthetic', '', 0],
+      ['object', 'Window', 10],
+      ['object', 'Holder', 1], // a JavaScript object named as the table of its entries
+      ['object', 'Key', 2],
+      ['object', 'Value', 4], // the Holder's entry: the key's alone
+      ['array', 'table', 8],
+      ['object', 'NoArrow', 16], // "-> value (" missing: not an entry
+      ['object', 'NoValueId', 32], // the value's "@id" missing: not an entry
+      ['object', 'EmptyNames', 64], // key and value named "": an entry
+      ['object', 'TwoArrows', 128], // ") -> value (" inside the key's name too: an entry
+    ];
+    const nodes: SyntheticNode[] = raw.map(([type, name, size], i) => ({ type, name, size, id: 1 + 2 * (descending ? raw.length - 1 - i : i) }));
+    const id = (k: number): number => nodes[k]!.id;
+    const tail = (table: number): string => ` pair in WeakMap (table @${id(table)})`;
+    const names: Array<[number, string]> = [
+      [4, `1 / part of key (Key @${id(3)}) -> value (Value @${id(4)})${tail(2)}`],
+      [6, `2 / part of key (Key @${id(3)}) value (NoArrow @${id(6)})${tail(5)}`],
+      [7, `3 / part of key (Key @${id(3)}) -> value (NoValueId)${tail(5)}`],
+      [8, `4 / part of key ( @${id(3)}) -> value ( @${id(8)})${tail(5)}`],
+      [9, `5 / part of key (K @1) -> value (x @${id(3)}) -> value (TwoArrows @${id(9)})${tail(5)}`],
+    ];
+    const edges: SyntheticEdge[] = [
+      [0, 'shortcut', 'w', 1],
+      [1, 'property', 'holder', 2],
+      [1, 'property', 'key', 3],
+      [1, 'property', 'table', 5],
+    ];
+    for (const [value, name] of names) {
+      edges.push([value === 4 ? 2 : 5, 'internal', name, value]);
+      edges.push([3, 'internal', name, value]);
+    }
+    const text = syntheticSnapshot(nodes, edges);
+    const ours = parseChunks([text]);
+    assert.equal(ours.ids.compact, !descending);
+    assertAgrees(ours, await devtools({ text }));
+    // Where the table's edge is an entry, the key alone holds the value; elsewhere both do,
+    // and the Window dominates it.
+    assert.deepEqual(
+      [4, 6, 7, 8, 9].map((v) => ours.dominators()[v]),
+      [3, 1, 1, 3, 3],
+    );
   }
-  const text = syntheticSnapshot(nodes, edges);
-  const ours = parseChunks([text]);
-  assertAgrees(ours, await devtools({ text }));
-  // Where the table's edge is an entry, the key alone holds the value; elsewhere both do,
-  // and the Window dominates it.
-  assert.deepEqual(
-    [4, 6, 7, 8, 9].map((v) => ours.dominators()[v]),
-    [3, 1, 1, 3, 3],
-  );
 });
 
 test('DevTools agrees on WeakMap entries named with a line break, descriptor slots named "0", "1", …, and objects whose constructor is called Function or RegExp', async () => {

@@ -207,8 +207,9 @@ export class WeakMapEdgeNames {
   /**
    * The nodes that some snapshot string names as a WeakMap table ("… pair in
    * WeakMap (table @<id>)"), a bit per node (bit `v & 7` of byte `v >>> 3`):
-   * the only nodes with edges {@link isEntryOfTable} can accept. Found from
-   * the ends of the long strings, without reading any edge name.
+   * the only nodes with edges {@link isEntryOfTable} can accept (and maybe a
+   * few more). Found from the ends of the long strings, without reading any
+   * edge name or decoding any string.
    */
   tables(): Uint8Array {
     if (this.tableBits) return this.tableBits;
@@ -222,20 +223,17 @@ export class WeakMapEdgeNames {
     const mark = (o: number): void => {
       bits[o >>> 3]! |= 1 << (o & 7);
     };
-    if (ids.size > 0 && s.ids.compact) {
-      // Ids kept as runs are looked up among the runs.
-      for (const id of ids) {
-        const o = s.ordinalOf(id);
-        if (o >= 0) mark(o);
-      }
-    } else if (ids.size > 0) {
-      // Otherwise one pass over the ids, rather than a sorted copy of them all.
+    // Ids kept as runs are looked up among the runs; ids kept as one array (or runs with
+    // duplicates) are read once, rather than sorted whole for a few lookups.
+    const direct = Array.from(ids, (id) => s.ids.ordinalOf(id));
+    if (!direct.includes(undefined)) {
+      for (const o of direct) if (o! >= 0) mark(o!);
+    } else {
       const sorted = Float64Array.from(ids).sort();
-      const all = s.nodeId;
       const lo = sorted[0]!;
       const hi = sorted[sorted.length - 1]!;
-      for (let o = 0; o < all.length; o++) {
-        const id = all[o]!;
+      for (let o = 0; o < s.nodeCount; o++) {
+        const id = s.idOf(o);
         if (id >= lo && id <= hi && sorted[lowerBound(sorted, id)] === id) mark(o);
       }
     }
