@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { load, loadSync, parseChunks, SnapshotError, SnapshotParser, type Progress } from '../src/index.js';
 import { knownHeap, tempDir } from './fixtures.js';
 import { NO_NODE, sortLocations, type Locations } from '../src/snapshot/locations.js';
+import { ALWAYS_MAPPED } from '../src/snapshot/mapped.js';
 import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic.js';
 
 const tricky = ['quote " inside', 'back\\\\slash', 'new\nline', 'tab\t', 'nul \u0000 byte', 'é accent', 'emoji 😀', '<script>alert(1)</script>', 'lone \ud800 surrogate'];
@@ -69,20 +70,23 @@ test('strings with escapes decode exactly, whatever the chunk boundaries', () =>
   });
 });
 
-test('strings over several 16 MiB blocks, long and escaped ones included, read back exactly from chunks and from a file', async () => {
-  // 21 MB of names: strings that end up split across the pool's blocks, strings longer than
-  // 32,767 bytes (whose length is kept apart), escaped ones, and short ones between them.
+test('strings over several of the pool\'s blocks, long and escaped ones included, read back exactly from chunks and from a file', async () => {
+  // Names a few MB beyond one block of the pool: strings on both sides of the blocks' border,
+  // strings longer than 32,767 bytes (whose length is kept apart), escaped ones, and short
+  // ones between them.
   const names: string[] = [];
-  for (let i = 0; names.join('').length < 21_000_000; i++) {
+  for (let i = 0, total = 0; total < ALWAYS_MAPPED + 4_000_000; i++) {
     const fill = String.fromCharCode(97 + (i % 26));
     if (i % 3 === 0) names.push(`long${i} ` + fill.repeat(32_767 + (i % 1000)));
     else if (i % 3 === 1) names.push(`esc${i} "quoted" \\ é ` + fill.repeat(40_000 + i));
     else names.push(`short${i}`);
+    total += names[i]!.length;
   }
   names.push(tricky[0]!, 'sep\u2028arator', 'escaped \\n, not a line break', 'carriage\rreturn', 'x'.repeat(32_766), 'y'.repeat(32_767));
   const nodes: SyntheticNode[] = [{ type: 'synthetic', name: '', id: 1, size: 0 }, ...names.map((name, i) => ({ type: 'string', name, id: 3 + 2 * i, size: 16 }))];
   const text = syntheticSnapshot(nodes, names.map((_, i) => [0, 'element', i, i + 1] as [number, string, number, number]));
   const check = (snap: ReturnType<typeof loadSync>, how: string): void => {
+    assert.ok(snap.strings.parts().blocks.length >= 2, `${how}: ${snap.strings.parts().blocks.length} block(s)`);
     names.forEach((name, i) => {
       const o = i + 1;
       const k = snap.nodeNameAt(o);
@@ -94,10 +98,18 @@ test('strings over several 16 MiB blocks, long and escaped ones included, read b
       if (!/["\\\n\t\u0000-\u001f]/.test(name)) {
         assert.equal(snap.strings.byteLength(k), Buffer.byteLength(name), `${how}: length ${o}`);
         assert.deepEqual(Buffer.from(snap.strings.rawView(k)!), Buffer.from(name), `${how}: stored bytes ${o}`);
-        assert.equal(snap.strings.rawTail(k, 5), Buffer.from(name).subarray(-5).toString('latin1'), `${how}: tail ${o}`);
       }
     });
     for (const i of [0, 1, names.length - 1, names.length - 2]) assert.equal(snap.strings.indexOf(names[i]!), snap.nodeNameAt(i + 1), `${how}: indexOf ${i}`);
+    // The ends of the long strings, in index order, as their stored bytes end.
+    const ends: string[] = [];
+    snap.strings.forEachLong(60, (block, end) => ends.push(Buffer.from(block.subarray(end - 5, end)).toString('latin1')));
+    const expected: string[] = [];
+    for (let k = 0; k < snap.strings.count; k++) {
+      if (snap.strings.byteLength(k) >= 60) expected.push(Buffer.from(snap.strings.rawView(k)!.subarray(-5)).toString('latin1'));
+    }
+    assert.deepEqual(ends, expected, `${how}: ends of the long strings`);
+    assert.ok(expected.length >= 3, `${how}: long strings`);
     assert.equal(snap.strings.indexOf('y'.repeat(32_768)), -1);
   };
   const chunks: string[] = [];

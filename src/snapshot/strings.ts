@@ -234,19 +234,6 @@ export class StringPool {
   }
 
   /**
-   * The last `maxBytes` bytes of string `i` as stored (escaped form), one
-   * character per byte: for matching ASCII patterns without decoding or caching.
-   */
-  rawTail(i: number, maxBytes: number): string {
-    if (i >= this.n) return this.get(i).slice(-maxBytes);
-    const at = this.starts[i]!;
-    const b = this.blockAt(at);
-    const start = at - this.blockStart[b]!;
-    const end = start + this.storedLength(i);
-    return this.blocks[b]!.toString('latin1', Math.max(start, end - maxBytes), end);
-  }
-
-  /**
    * The stored bytes (escaped form) of snapshot string `i`, as a view into
    * its block: for matching ASCII patterns without decoding or copying.
    * Undefined for strings added after loading.
